@@ -1,0 +1,28 @@
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from tanjai.accounts.services import token_issue
+
+router = Router(tags=["auth"])
+
+
+class TokenRequest(Schema):
+    username: str
+    password: str
+
+
+class TokenResponse(Schema):
+    token: str
+
+
+class ErrorResponse(Schema):
+    detail: str
+
+
+@router.post("/token", auth=None, response={200: TokenResponse, 401: ErrorResponse})
+def token_create(request: HttpRequest, payload: TokenRequest):
+    """Exchange a username and password for a bearer token (Authorization: Bearer <token>)."""
+    raw = token_issue(username=payload.username, password=payload.password)
+    if raw is None:
+        return 401, {"detail": "wrong username or password"}
+    return 200, {"token": raw}

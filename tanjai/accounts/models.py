@@ -1,0 +1,84 @@
+"""Staff scope, API tokens and the personal-data access log."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopeLevel(models.TextChoices):
+    ORG = "org", _("Whole organisation")
+    REGION = "region", _("Region")
+    BRANCH = "branch", _("Branch")
+
+
+class StaffProfile(models.Model):
+    """The organisational scope of a staff member: which complaints they can see and act on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    scope_level = models.CharField(
+        _("scope"), max_length=10, choices=ScopeLevel.choices, default=ScopeLevel.BRANCH
+    )
+    region = models.ForeignKey(
+        "organisation.Region", on_delete=models.PROTECT, null=True, blank=True
+    )
+    branch = models.ForeignKey(
+        "organisation.Branch", on_delete=models.PROTECT, null=True, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope_level="org")
+                | Q(scope_level="region", region__isnull=False)
+                | Q(scope_level="branch", branch__isnull=False),
+                name="staffprofile_scope_has_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.scope_level == ScopeLevel.BRANCH and self.branch:
+            return f"{self.user} @ {self.branch.code}"
+        if self.scope_level == ScopeLevel.REGION and self.region:
+            return f"{self.user} @ region {self.region.number}"
+        return f"{self.user} @ org"
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token; only its hash is stored, so a database leak does not leak tokens."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def new_raw_key() -> str:
+        return "tj_" + secrets.token_urlsafe(32)
+
+
+class PersonalDataAccess(models.Model):
+    """Append-only log of every time staff were shown a complainant's personal data (PDPA)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    via = models.CharField(max_length=20)
+    purpose = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        indexes = [models.Index(fields=["complaint", "at"])]

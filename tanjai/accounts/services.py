@@ -1,0 +1,115 @@
+"""Staff accounts and API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import transaction
+from django.utils import timezone
+
+from tanjai.accounts.models import (
+    ApiToken,
+    PersonalDataAccess,
+    ScopeLevel,
+    StaffProfile,
+    token_hash,
+)
+from tanjai.accounts.roles import Role
+from tanjai.organisation.models import Branch, Region
+
+
+class ScopeError(ValueError):
+    pass
+
+
+def roles_seed() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def scope_parse(text: str) -> tuple[str, Region | None, Branch | None]:
+    """Parse 'org', 'region:N' or 'branch:CODE'."""
+    if text == "org":
+        return ScopeLevel.ORG, None, None
+    kind, _, value = text.partition(":")
+    if kind == "region":
+        try:
+            return ScopeLevel.REGION, Region.objects.get(number=int(value)), None
+        except (ValueError, Region.DoesNotExist):
+            raise ScopeError(f"no region {value!r}; use region:1 … region:10") from None
+    if kind == "branch":
+        branch = Branch.objects.filter(code=value.lower()).select_related("region").first()
+        if branch is None:
+            raise ScopeError(f"no branch with code {value!r}")
+        return ScopeLevel.BRANCH, branch.region, branch
+    raise ScopeError(f"scope {text!r} must be org, region:N or branch:CODE")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    role: str,
+    scope: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> AbstractUser:
+    """Create or update a staff account with one role and its scope."""
+    if role not in {r.value for r in Role}:
+        raise ValueError(f"unknown role {role!r}; one of: {', '.join(r.value for r in Role)}")
+    level, region, branch = scope_parse(scope)
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name, user.last_name, user.email = first_name, last_name, email
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    user.set_password(password)
+    user.save()
+    roles_seed()
+    user.groups.set([Group.objects.get(name=role)])
+    StaffProfile.objects.update_or_create(
+        user=user, defaults={"scope_level": level, "region": region, "branch": branch}
+    )
+    return user  # type: ignore[return-value]
+
+
+def token_issue(*, username: str, password: str) -> str | None:
+    """A new bearer token for valid credentials, or None. The raw token is shown only once."""
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active:
+        return None
+    raw = ApiToken.new_raw_key()
+    ApiToken.objects.create(
+        user=user,
+        key_hash=token_hash(raw),
+        expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+    )
+    return raw
+
+
+def token_user(*, raw: str) -> AbstractUser | None:
+    token = (
+        ApiToken.objects.filter(key_hash=token_hash(raw), expires_at__gt=timezone.now())
+        .select_related("user")
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: the column is for audit, not worth a write per request.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user  # type: ignore[return-value]
+
+
+def personal_data_access_log(
+    *, user_id: int, complaint_id: int, via: str, purpose: str = ""
+) -> None:
+    PersonalDataAccess.objects.create(
+        user_id=user_id, complaint_id=complaint_id, via=via, purpose=purpose
+    )

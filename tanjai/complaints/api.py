@@ -1,0 +1,282 @@
+"""/api/v1/complaints: thin views over intake.services, complaints.services and selectors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from tanjai.accounts.services import personal_data_access_log
+from tanjai.complaints.errors import InvalidInput, NotFound
+from tanjai.complaints.models import Complaint
+from tanjai.complaints.selectors import (
+    ComplaintFilters,
+    complaint_get,
+    complaint_list,
+    identity_visible,
+)
+from tanjai.complaints.services import complaint_act, complaint_lookup
+from tanjai.core.api import request_actor
+from tanjai.intake.services import complaint_register
+from tanjai.sla.services import sla_status
+
+router = Router(tags=["complaints"])
+
+
+class CustomerIn(Schema):
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    line_user_id: str = ""
+    account_no: str = ""
+
+
+class LocationIn(Schema):
+    address: str = ""
+    province: str = ""
+    district: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+class ComplaintIn(Schema):
+    channel: str
+    category: str
+    subcategory: str | None = None
+    description: str
+    branch: str | None = None
+    customer: CustomerIn | None = None
+    location: LocationIn | None = None
+    anonymous: bool = False
+    priority: int = 2
+    received_at: datetime | None = None
+    external_ref: str = ""
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+def _sla(complaint: Complaint) -> dict[str, Any]:
+    return sla_status(complaint)
+
+
+def complaint_summary(c: Complaint) -> dict[str, Any]:
+    return {
+        "tracking_no": c.tracking_no,
+        "status": c.status,
+        "channel": c.channel.code,
+        "category": c.category.code,
+        "subcategory": c.subcategory.code if c.subcategory else None,
+        "priority": c.priority,
+        "branch": c.branch.code,
+        "region": c.region.number,
+        "description": c.description,
+        "received_at": c.received_at,
+        "inform_due_at": c.inform_due_at,
+        "resolve_due_at": c.resolve_due_at,
+        "sla": _sla(c),
+        "reopen_count": c.reopen_count,
+        "version": c.version,
+    }
+
+
+def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
+    actor = request_actor(request)
+    body = complaint_summary(c)
+    body.update(
+        {
+            "unit": c.unit.code if c.unit else None,
+            "forwarded_at": c.forwarded_at,
+            "dispatched_at": c.dispatched_at,
+            "informed_at": c.informed_at,
+            "promised_at": c.promised_at,
+            "fixed_at": c.fixed_at,
+            "verified_at": c.verified_at,
+            "closed_at": c.closed_at,
+            "ended_at": c.ended_at,
+            "customer_reached": c.customer_reached,
+            "satisfaction": c.satisfaction,
+            "duplicate_of": c.duplicate_of.tracking_no if c.duplicate_of_id else None,  # type: ignore[union-attr]
+            "external_ref": c.external_ref,
+            "location": {
+                "address": c.address,
+                "province": c.province,
+                "district": c.district,
+                "lat": c.lat,
+                "lon": c.lon,
+            },
+            "anonymous": c.anonymous,
+            "customer": None,
+            "events": [
+                {
+                    "at": e.at,
+                    "action": e.action,
+                    "actor": e.actor_label,
+                    "from_state": e.from_state,
+                    "to_state": e.to_state,
+                    "note": e.note,
+                    "data": e.data,
+                }
+                for e in c.events.all()
+            ],
+            "attachments": [
+                {
+                    "id": a.pk,
+                    "kind": a.kind,
+                    "name": a.original_name,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                }
+                for a in c.attachments.all()
+            ],
+        }
+    )
+    if not c.anonymous and identity_visible(actor=actor, complaint=c):
+        body["customer"] = {
+            "name": c.customer_name,
+            "phone": c.customer_phone,
+            "email": c.customer_email,
+            "line_user_id": c.customer_line_user_id,
+            "account_no": c.customer_account_no,
+        }
+        if actor.user_id is not None:
+            personal_data_access_log(user_id=actor.user_id, complaint_id=c.pk, via="api")
+    elif not c.anonymous:
+        body["customer"] = "hidden"
+    return body
+
+
+def _reload(request: HttpRequest, tracking_no: str) -> Complaint:
+    complaint = complaint_get(actor=request_actor(request), tracking_no=tracking_no)
+    if complaint is None:
+        raise NotFound(f"no complaint {tracking_no}")
+    return complaint
+
+
+@router.post("", response={200: dict, 201: dict, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
+def complaints_create(request: HttpRequest, payload: ComplaintIn):
+    """Register a complaint (step 1). Send an Idempotency-Key header to make retries safe:
+    the same key returns the complaint created the first time (200) instead of a new one."""
+    complaint, created = complaint_register(
+        actor=request_actor(request),
+        data=payload.model_dump(exclude_unset=True),
+        intake_key=request.headers.get("Idempotency-Key", "")[:100],
+    )
+    return (201 if created else 200), complaint_detail(
+        request, _reload(request, complaint.tracking_no)
+    )
+
+
+class ListFilters(Schema):
+    status: str | None = None
+    branch: str | None = None
+    region: int | None = None
+    category: str | None = None
+    channel: str | None = None
+    overdue: bool | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    q: str | None = None
+    ordering: str = "-received_at"
+    page: int = 1
+    page_size: int = 50
+
+
+_ORDERINGS = {"received_at", "-received_at", "resolve_due_at", "-resolve_due_at", "inform_due_at"}
+
+
+@router.get("", response={200: dict, 400: ErrorOut})
+def complaints_list(request: HttpRequest, filters: Query[ListFilters]):
+    """Complaints in the caller's scope, newest first (or ?ordering=resolve_due_at).
+
+    `status` takes a comma-separated list; `q` finds Thai words inside sentences."""
+    if filters.ordering not in _ORDERINGS:
+        raise InvalidInput("bad ordering", errors={"ordering": [f"one of {sorted(_ORDERINGS)}"]})
+    if not 1 <= filters.page_size <= 200 or filters.page < 1:
+        raise InvalidInput("bad page", errors={"page_size": ["1-200"], "page": [">= 1"]})
+    qs = complaint_list(
+        actor=request_actor(request),
+        filters=ComplaintFilters(
+            status=[s for s in (filters.status or "").split(",") if s] or None,
+            branch=filters.branch,
+            region=filters.region,
+            category=filters.category,
+            channel=filters.channel,
+            overdue=filters.overdue,
+            received_from=filters.received_from,
+            received_to=filters.received_to,
+            q=filters.q,
+        ),
+    ).order_by(filters.ordering, "id")
+    start = (filters.page - 1) * filters.page_size
+    rows = list(qs[start : start + filters.page_size + 1])
+    has_next = len(rows) > filters.page_size
+    return {
+        "items": [complaint_summary(c) for c in rows[: filters.page_size]],
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "has_next": has_next,
+        "count": qs.count() if filters.page == 1 or has_next else start + len(rows),
+    }
+
+
+@router.get("/{tracking_no}", response={200: dict, 404: ErrorOut})
+def complaints_get(request: HttpRequest, tracking_no: str):
+    """One complaint with its SLA, milestones and event log. 404 both for a number that does
+    not exist and for one outside the caller's scope."""
+    return complaint_detail(request, _reload(request, complaint_lookup(tracking_no)))
+
+
+@router.post(
+    "/{tracking_no}/actions/{action}",
+    response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def complaints_act(
+    request: HttpRequest, tracking_no: str, action: str, payload: dict[str, Any] | None = None
+):
+    """Take a workflow action. Send `If-Match: <version>` (or "version" in the body) to be
+    refused with 409 if someone else changed the complaint since you read it."""
+    data = dict(payload or {})
+    version = data.pop("version", None) or request.headers.get("If-Match", "").strip('"') or None
+    try:
+        expected = int(version) if version is not None else None
+    except (TypeError, ValueError):
+        raise InvalidInput("bad version", errors={"version": ["an integer"]}) from None
+    complaint = complaint_act(
+        tracking_no=tracking_no,
+        actor=request_actor(request),
+        action=action,
+        data=data,
+        expected_version=expected,
+    )
+    return complaint_detail(request, _reload(request, complaint.tracking_no))
+
+
+@router.post(
+    "/{tracking_no}/attachments", response={201: dict, 200: dict, 400: ErrorOut, 404: ErrorOut}
+)
+def attachments_create(
+    request: HttpRequest, tracking_no: str, file: File[UploadedFile], kind: Form[str] = "document"
+):
+    """Attach a photo (JPEG, PNG, WebP) or a document (PDF); the type is read from the
+    content. Uploading the same file twice stores it once."""
+    from tanjai.complaints.attachments import attachment_add
+
+    actor = request_actor(request)
+    number = complaint_lookup(tracking_no)
+    attachment, created = attachment_add(
+        actor=actor, tracking_no=number, upload=file, kind=kind, now=timezone.now()
+    )
+    return (201 if created else 200), {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+    }

@@ -1,0 +1,102 @@
+"""Photos and documents on a complaint: type read from the content, size capped, stored once."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import IO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from tanjai.accounts.roles import Role
+from tanjai.accounts.scope import Actor
+from tanjai.complaints.errors import Forbidden, InvalidInput, NotFound
+from tanjai.complaints.models import Attachment, AttachmentKind, Complaint
+from tanjai.complaints.selectors import complaint_visible
+
+# Magic numbers of the types we accept; the name and the browser's claim are not trusted.
+_SIGNATURES: list[tuple[bytes, int, str]] = [
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"WEBP", 8, "image/webp"),
+    (b"%PDF-", 0, "application/pdf"),
+]
+_PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+_HANDLERS = frozenset(
+    {Role.CHANNEL_OFFICER, Role.CENTRE_STAFF, Role.TECHNICIAN, Role.BRANCH_MANAGER, Role.ADMIN}
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for magic, offset, content_type in _SIGNATURES:
+        if head[offset : offset + len(magic)] == magic:
+            if content_type == "image/webp" and head[:4] != b"RIFF":
+                continue
+            return content_type
+    return None
+
+
+def attachment_add(
+    *, actor: Actor, tracking_no: str, upload: IO[bytes], kind: str, now: datetime
+) -> tuple[Attachment, bool]:
+    from tanjai.complaints.services import event_append
+
+    if kind not in AttachmentKind.values:
+        raise InvalidInput(
+            "bad kind", errors={"kind": [f"one of {', '.join(AttachmentKind.values)}"]}
+        )
+    complaint = Complaint.objects.filter(tracking_no=tracking_no).first()
+    if complaint is None or not complaint_visible(actor=actor, complaint=complaint):
+        raise NotFound(f"no complaint {tracking_no}")
+    if not actor.has_any(_HANDLERS):
+        raise Forbidden("your role does not add attachments")
+    limit = settings.TANJAI_MAX_UPLOAD_BYTES
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidInput(
+            "file too large", errors={"file": [f"at most {limit // (1024 * 1024)} MB"]}
+        )
+    if not content:
+        raise InvalidInput("empty file", errors={"file": ["the file is empty"]})
+    content_type = sniff_content_type(content[:16])
+    if content_type is None:
+        raise InvalidInput(
+            "file type not accepted", errors={"file": ["JPEG, PNG, WebP or PDF only"]}
+        )
+    if (
+        kind in (AttachmentKind.PHOTO_BEFORE, AttachmentKind.PHOTO_AFTER)
+        and content_type not in _PHOTO_TYPES
+    ):
+        raise InvalidInput(
+            "not a photo", errors={"file": ["a before/after photo must be an image"]}
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    existing = Attachment.objects.filter(complaint=complaint, sha256=digest).first()
+    if existing:
+        return existing, False
+    name = (getattr(upload, "name", "") or "upload").rsplit("/", 1)[-1][:200]
+    try:
+        with transaction.atomic():
+            attachment = Attachment(
+                complaint=complaint,
+                kind=kind,
+                original_name=name,
+                content_type=content_type,
+                size=len(content),
+                sha256=digest,
+                uploaded_by_id=actor.user_id,
+            )
+            attachment.file.save(name, ContentFile(content), save=False)
+            attachment.save()
+            event_append(
+                complaint=complaint,
+                actor=actor,
+                action="attach",
+                data={"attachment": attachment.pk, "kind": kind, "name": name},
+                at=now,
+            )
+    except IntegrityError:
+        return Attachment.objects.get(complaint=complaint, sha256=digest), False
+    return attachment, True

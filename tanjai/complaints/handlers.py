@@ -1,0 +1,278 @@
+"""What each workflow action does to a complaint, once complaint_act has allowed it.
+
+Handlers only change the (locked) complaint and rows that belong to it; complaint_act
+saves, writes the event and recomputes the SLA.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from tanjai.accounts.scope import Actor
+from tanjai.complaints import inputs as i
+from tanjai.complaints.errors import InvalidInput
+from tanjai.complaints.models import Complaint, Event
+from tanjai.complaints.workflow import State
+from tanjai.core.tracking import TrackingNumberError, tracking_normalise
+from tanjai.sla.services import sla_new_cycle, sla_pause_end, sla_pause_start
+
+
+@dataclass
+class Outcome:
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    category_changed: bool = False
+    # Run after the event is written, inside the same transaction.
+    after: list[Callable[[Event], None]] = field(default_factory=list)
+
+
+class Handler(Protocol):
+    def __call__(
+        self, *, complaint: Complaint, actor: Actor, inputs: Any, now: datetime
+    ) -> Outcome: ...
+
+
+def forward(
+    *, complaint: Complaint, actor: Actor, inputs: i.ForwardInput, now: datetime
+) -> Outcome:
+    from tanjai.organisation.models import Unit, UnitKind
+
+    if inputs.unit:
+        unit = Unit.objects.filter(code=inputs.unit, active=True).select_related("branch").first()
+        if unit is None:
+            raise InvalidInput("no such unit", errors={"unit": [f"no active unit {inputs.unit!r}"]})
+    else:
+        unit = Unit.objects.filter(branch_id=complaint.branch_id, kind=UnitKind.CENTRE).first()
+        if unit is None:
+            raise InvalidInput(f"branch {complaint.branch.code} has no Prapa Tanjai centre")
+    data: dict[str, Any] = {"unit": unit.code}
+    if unit.kind == UnitKind.CENTRE and unit.branch_id != complaint.branch_id:
+        # Forwarded to another branch's centre: the complaint now belongs to that branch.
+        data["branch_from"] = complaint.branch.code
+        complaint.branch = unit.branch  # type: ignore[assignment]
+        complaint.region_id = unit.branch.region_id  # type: ignore[union-attr]
+        data["branch_to"] = complaint.branch.code
+    complaint.unit = unit
+    complaint.forwarded_at = now
+    return Outcome(note=inputs.note, data=data)
+
+
+def dispatch(
+    *, complaint: Complaint, actor: Actor, inputs: i.DispatchInput, now: datetime
+) -> Outcome:
+    from tanjai.dispatch.services import work_order_create
+
+    order = work_order_create(
+        complaint=complaint,
+        usernames=inputs.assignees,
+        team_type=inputs.team_type,
+        note=inputs.note,
+        created_by_id=actor.user_id,
+        now=now,
+    )
+    complaint.dispatched_at = now
+    return Outcome(
+        note=inputs.note,
+        data={"work_order": order.pk, "team_type": inputs.team_type, "assignees": inputs.assignees},
+    )
+
+
+def inform_customer(
+    *, complaint: Complaint, actor: Actor, inputs: i.InformCustomerInput, now: datetime
+) -> Outcome:
+    if inputs.promised_at <= complaint.received_at:
+        raise InvalidInput(
+            "the promised time is before the complaint was received",
+            errors={"promised_at": ["must be after the time the complaint was received"]},
+        )
+    late = complaint.resolve_due_at is not None and inputs.promised_at > complaint.resolve_due_at
+    if late and not inputs.late_reason:
+        raise InvalidInput(
+            "the promised time is after the SLA deadline",
+            errors={
+                "late_reason": [
+                    f"give a reason to promise later than the deadline {complaint.resolve_due_at.isoformat()}"
+                ]
+            },
+        )
+    # The first contact is what meets the 24-hour target; later ones update the plan.
+    complaint.informed_at = complaint.informed_at or now
+    complaint.promised_at = inputs.promised_at
+    return Outcome(
+        note=inputs.plan,
+        data={
+            "plan": inputs.plan,
+            "promised_at": inputs.promised_at.isoformat(),
+            "contact_method": inputs.contact_method,
+            "late_reason": inputs.late_reason,
+            "promised_after_deadline": late,
+        },
+    )
+
+
+def await_customer(
+    *, complaint: Complaint, actor: Actor, inputs: i.ReasonInput, now: datetime
+) -> Outcome:
+    sla_pause_start(complaint, at=now)
+    return Outcome(note=inputs.reason)
+
+
+def resume(*, complaint: Complaint, actor: Actor, inputs: i.NoteInput, now: datetime) -> Outcome:
+    sla_pause_end(complaint, at=now)
+    return Outcome(note=inputs.note)
+
+
+def report_fixed(
+    *, complaint: Complaint, actor: Actor, inputs: i.ReportFixedInput, now: datetime
+) -> Outcome:
+    from tanjai.dispatch.services import work_orders_complete
+
+    completed = work_orders_complete(complaint=complaint, result=inputs.result, now=now)
+    complaint.fixed_at = now
+    return Outcome(note=inputs.result, data={"work_orders": completed})
+
+
+def verify(*, complaint: Complaint, actor: Actor, inputs: i.NoteInput, now: datetime) -> Outcome:
+    complaint.verified_at = now
+    return Outcome(note=inputs.note)
+
+
+def _redispatch(complaint: Complaint, actor: Actor, now: datetime, reason: str) -> dict[str, Any]:
+    from tanjai.dispatch.services import work_order_repeat
+
+    order = work_order_repeat(
+        complaint=complaint, created_by_id=actor.user_id, note=reason, now=now
+    )
+    return {"work_order": order.pk} if order else {}
+
+
+def reject_fix(
+    *, complaint: Complaint, actor: Actor, inputs: i.ReasonInput, now: datetime
+) -> Outcome:
+    complaint.fixed_at = None
+    complaint.verified_at = None
+    return Outcome(note=inputs.reason, data=_redispatch(complaint, actor, now, inputs.reason))
+
+
+def close(*, complaint: Complaint, actor: Actor, inputs: i.CloseInput, now: datetime) -> Outcome:
+    complaint.closed_at = now
+    complaint.ended_at = now
+    complaint.customer_reached = inputs.customer_reached
+    complaint.satisfaction = inputs.satisfaction
+    return Outcome(
+        note=inputs.comment,
+        data={"customer_reached": inputs.customer_reached, "satisfaction": inputs.satisfaction},
+    )
+
+
+def reopen(*, complaint: Complaint, actor: Actor, inputs: i.ReasonInput, now: datetime) -> Outcome:
+    complaint.reopen_count += 1
+    complaint.fixed_at = complaint.verified_at = complaint.closed_at = complaint.ended_at = None
+    complaint.satisfaction = None
+    complaint.customer_reached = None
+    sla_new_cycle(complaint, at=now)
+    data = _redispatch(complaint, actor, now, inputs.reason)
+    data["reopen_count"] = complaint.reopen_count
+    return Outcome(note=inputs.reason, data=data)
+
+
+def recategorise(
+    *, complaint: Complaint, actor: Actor, inputs: i.RecategoriseInput, now: datetime
+) -> Outcome:
+    from tanjai.reference.models import Category, Subcategory
+
+    category = Category.objects.filter(code=inputs.category, active=True).first()
+    if category is None:
+        raise InvalidInput(
+            "no such category", errors={"category": [f"no category {inputs.category!r}"]}
+        )
+    subcategory = None
+    if inputs.subcategory:
+        subcategory = Subcategory.objects.filter(
+            code=inputs.subcategory, category=category, active=True
+        ).first()
+        if subcategory is None:
+            raise InvalidInput(
+                "no such subcategory",
+                errors={
+                    "subcategory": [
+                        f"{inputs.subcategory!r} is not a subcategory of {category.code}"
+                    ]
+                },
+            )
+    data = {
+        "from": {
+            "category": complaint.category.code,
+            "subcategory": getattr(complaint.subcategory, "code", None),
+        },
+        "to": {"category": category.code, "subcategory": getattr(subcategory, "code", None)},
+    }
+    complaint.category = category
+    complaint.subcategory = subcategory
+    return Outcome(note=inputs.note, data=data, category_changed=True)
+
+
+def _end(complaint: Complaint, now: datetime) -> None:
+    from tanjai.dispatch.services import work_orders_cancel
+
+    complaint.ended_at = now
+    work_orders_cancel(complaint=complaint, now=now)
+
+
+def mark_duplicate(
+    *, complaint: Complaint, actor: Actor, inputs: i.MarkDuplicateInput, now: datetime
+) -> Outcome:
+    from tanjai.complaints.selectors import complaint_visible
+
+    try:
+        number = tracking_normalise(inputs.of)
+    except TrackingNumberError as exc:
+        raise InvalidInput("bad master number", errors={"of": [str(exc)]}) from None
+    master = Complaint.objects.filter(tracking_no=number).first()
+    if master is None or not complaint_visible(actor=actor, complaint=master):
+        raise InvalidInput("no such master complaint", errors={"of": [f"no complaint {number}"]})
+    # Follow a chain to its head so that duplicates never point at duplicates.
+    while master.status == State.DUPLICATE and master.duplicate_of_id:
+        master = Complaint.objects.get(pk=master.duplicate_of_id)
+    if master.pk == complaint.pk:
+        raise InvalidInput(
+            "a complaint cannot duplicate itself", errors={"of": ["that is this complaint"]}
+        )
+    complaint.duplicate_of = master
+    _end(complaint, now)
+    return Outcome(data={"of": master.tracking_no})
+
+
+def mark_not_relevant(
+    *, complaint: Complaint, actor: Actor, inputs: i.ReasonInput, now: datetime
+) -> Outcome:
+    _end(complaint, now)
+    return Outcome(note=inputs.reason)
+
+
+def transfer_out(
+    *, complaint: Complaint, actor: Actor, inputs: i.TransferOutInput, now: datetime
+) -> Outcome:
+    _end(complaint, now)
+    return Outcome(note=inputs.reason, data={"agency": inputs.agency})
+
+
+HANDLERS: dict[str, Handler] = {
+    "forward": forward,
+    "dispatch": dispatch,
+    "inform_customer": inform_customer,
+    "await_customer": await_customer,
+    "resume": resume,
+    "report_fixed": report_fixed,
+    "verify": verify,
+    "reject_fix": reject_fix,
+    "close": close,
+    "reopen": reopen,
+    "recategorise": recategorise,
+    "mark_duplicate": mark_duplicate,
+    "mark_not_relevant": mark_not_relevant,
+    "transfer_out": transfer_out,
+}

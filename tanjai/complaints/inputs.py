@@ -1,0 +1,100 @@
+"""What each workflow action takes, validated the same way for the API, the staff UI,
+the channel integrations and the importers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class ActionInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ForwardInput(ActionInput):
+    unit: Code | None = Field(None, description="Unit code; default: the branch's centre")
+    note: Text = Field("", description="The channel officer's analysis")
+
+
+class DispatchInput(ActionInput):
+    assignees: list[Code] = Field(..., min_length=1, description="Usernames of the technicians")
+    team_type: Literal["mr_prapa", "service_team"]
+    note: Text = ""
+
+
+class InformCustomerInput(ActionInput):
+    plan: Required
+    promised_at: datetime
+    contact_method: Literal["phone", "sms", "line", "email", "letter", "in_person"]
+    late_reason: Text = Field(
+        "", description="Required when promised_at is after the resolve deadline"
+    )
+
+    @model_validator(mode="after")
+    def _aware(self) -> InformCustomerInput:
+        if self.promised_at.tzinfo is None:
+            raise ValueError("promised_at must include a time zone, e.g. 2026-11-25T16:00:00+07:00")
+        return self
+
+
+class ReasonInput(ActionInput):
+    reason: Required
+
+
+class NoteInput(ActionInput):
+    note: Text = ""
+
+
+class ReportFixedInput(ActionInput):
+    result: Required
+
+
+class CloseInput(ActionInput):
+    customer_reached: bool
+    satisfaction: int | None = Field(None, ge=1, le=5)
+    comment: Text = ""
+
+    @model_validator(mode="after")
+    def _score_needs_customer(self) -> CloseInput:
+        if not self.customer_reached and self.satisfaction is not None:
+            raise ValueError("a satisfaction score needs a customer who was reached")
+        return self
+
+
+class RecategoriseInput(ActionInput):
+    category: Code
+    subcategory: Code | None = None
+    note: Text = ""
+
+
+class MarkDuplicateInput(ActionInput):
+    of: Code = Field(..., description="Tracking number of the master complaint")
+
+
+class TransferOutInput(ActionInput):
+    agency: Required
+    reason: Required
+
+
+ACTION_INPUTS: dict[str, type[ActionInput]] = {
+    "forward": ForwardInput,
+    "dispatch": DispatchInput,
+    "inform_customer": InformCustomerInput,
+    "await_customer": ReasonInput,
+    "resume": NoteInput,
+    "report_fixed": ReportFixedInput,
+    "verify": NoteInput,
+    "reject_fix": ReasonInput,
+    "close": CloseInput,
+    "reopen": ReasonInput,
+    "recategorise": RecategoriseInput,
+    "mark_duplicate": MarkDuplicateInput,
+    "mark_not_relevant": ReasonInput,
+    "transfer_out": TransferOutInput,
+}

@@ -1,0 +1,152 @@
+"""Reads of complaints, always through the actor's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from tanjai.accounts.models import ScopeLevel
+from tanjai.accounts.roles import IDENTITY_ROLES, RESTRICTED_IDENTITY_ROLES, Role
+from tanjai.accounts.scope import Actor
+from tanjai.complaints.models import Complaint
+from tanjai.complaints.workflow import OPEN_STATES
+from tanjai.core.text import search_words
+
+# Roles that see complaints across their whole scope; a technician sees only their work.
+_SCOPE_READERS = frozenset(Role) - {Role.TECHNICIAN}
+
+
+def _technician_filter(actor: Actor) -> Q:
+    from tanjai.dispatch.models import WorkOrder
+
+    return Q(
+        Exists(WorkOrder.objects.filter(complaint_id=OuterRef("pk"), assignees__id=actor.user_id))
+    )
+
+
+def complaints_visible_to(*, actor: Actor) -> QuerySet[Complaint]:
+    qs = Complaint.objects.all()
+    if actor.is_admin:
+        return qs
+    if not actor.roles & _SCOPE_READERS:
+        if Role.TECHNICIAN in actor.roles:
+            return qs.filter(_technician_filter(actor))
+        return qs.none()
+    if actor.scope_level == ScopeLevel.ORG:
+        return qs
+    if actor.scope_level == ScopeLevel.REGION:
+        return qs.filter(region_id=actor.region_id)
+    return qs.filter(branch_id=actor.branch_id)
+
+
+def complaint_visible(*, actor: Actor, complaint: Complaint) -> bool:
+    if actor.is_admin:
+        return True
+    if actor.roles & _SCOPE_READERS and actor.covers(
+        region_id=complaint.region_id, branch_id=complaint.branch_id
+    ):
+        return True
+    if Role.TECHNICIAN in actor.roles:
+        from tanjai.dispatch.models import WorkOrder
+
+        return WorkOrder.objects.filter(
+            complaint_id=complaint.pk, assignees__id=actor.user_id
+        ).exists()
+    return False
+
+
+def complaint_get(*, actor: Actor, tracking_no: str) -> Complaint | None:
+    """A complaint the actor may see, or None (the caller answers 404 either way)."""
+    complaint = (
+        Complaint.objects.select_related(
+            "channel", "category", "subcategory", "branch", "region", "unit"
+        )
+        .filter(tracking_no=tracking_no)
+        .first()
+    )
+    if complaint is None or not complaint_visible(actor=actor, complaint=complaint):
+        return None
+    return complaint
+
+
+def identity_visible(*, actor: Actor, complaint: Complaint) -> bool:
+    """PDPA: the complainant's identity only for roles that handle the case; for restricted
+    categories (staff conduct, misconduct) only for the branch manager and administrators,
+    plus the officer who registered it."""
+    if complaint.category.restricted_identity:
+        return actor.has_any(RESTRICTED_IDENTITY_ROLES) or (
+            actor.user_id is not None and actor.user_id == complaint.registered_by_id
+        )
+    return actor.has_any(IDENTITY_ROLES)
+
+
+@dataclass(frozen=True)
+class ComplaintFilters:
+    status: list[str] | None = None
+    branch: str | None = None
+    region: int | None = None
+    category: str | None = None
+    channel: str | None = None
+    overdue: bool | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    q: str | None = None
+
+
+def text_search_filter(qs: QuerySet[Complaint], q: str) -> QuerySet[Complaint]:
+    """Every word of the query must be a word of the complaint (Thai segmented, see core.text).
+
+    On PostgreSQL a GIN index over the words array answers it; elsewhere, LIKE on the
+    space-delimited word list.
+    """
+    words = list(dict.fromkeys(search_words(q)))[:10]
+    if not words:
+        return qs
+    if qs.db == "default" and _is_postgres():
+        return qs.filter(
+            RawSQL(
+                "string_to_array(complaints_complaint.search_document, ' ') @> %s::text[]",
+                (words,),
+                output_field=BooleanField(),
+            )
+        )
+    for word in words:
+        qs = qs.filter(search_document__contains=f" {word} ")
+    return qs
+
+
+def _is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def complaint_list(
+    *, actor: Actor, filters: ComplaintFilters, now: datetime | None = None
+) -> QuerySet[Complaint]:
+    qs = complaints_visible_to(actor=actor)
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.branch:
+        qs = qs.filter(branch__code=filters.branch)
+    if filters.region is not None:
+        qs = qs.filter(region__number=filters.region)
+    if filters.category:
+        qs = qs.filter(category__code=filters.category)
+    if filters.channel:
+        qs = qs.filter(channel__code=filters.channel)
+    if filters.received_from:
+        qs = qs.filter(received_at__gte=filters.received_from)
+    if filters.received_to:
+        qs = qs.filter(received_at__lt=filters.received_to)
+    if filters.overdue is not None:
+        now = now or timezone.now()
+        overdue = Q(status__in=sorted(OPEN_STATES), resolve_due_at__lt=now)
+        qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
+    if filters.q:
+        qs = text_search_filter(qs, filters.q)
+    return qs.select_related("channel", "category", "subcategory", "branch", "region")

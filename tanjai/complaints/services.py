@@ -1,0 +1,174 @@
+"""The one door for every change of a complaint's state: complaint_act.
+
+It locks the row, checks the state, the actor's role and scope, runs the action's handler,
+writes the new state, appends the event, recomputes the SLA and queues notifications on
+commit, all in one transaction: a refused or failed action leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from tanjai.accounts.scope import Actor
+from tanjai.complaints.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotAllowedInState,
+    NotFound,
+)
+from tanjai.complaints.handlers import HANDLERS, Outcome
+from tanjai.complaints.inputs import ACTION_INPUTS, ActionInput
+from tanjai.complaints.models import Complaint, Event
+from tanjai.complaints.selectors import complaint_visible
+from tanjai.complaints.workflow import ACTIONS, Action, State
+from tanjai.core.tracking import TrackingNumberError, tracking_normalise
+from tanjai.sla.services import sla_recompute
+
+
+def pydantic_errors(exc: ValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "__all__"
+        message = err["msg"].removeprefix("Value error, ")
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
+def action_input_parse(action: str, data: dict[str, Any] | None) -> ActionInput:
+    try:
+        return ACTION_INPUTS[action].model_validate(data or {})
+    except ValidationError as exc:
+        raise InvalidInput(
+            f"the fields of {action} are not valid", errors=pydantic_errors(exc)
+        ) from None
+
+
+def event_append(
+    *,
+    complaint: Complaint,
+    actor: Actor | None,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Event:
+    return Event.objects.create(
+        complaint=complaint,
+        at=at or timezone.now(),
+        actor_id=actor.user_id if actor else None,
+        actor_label=actor.username if actor else "system",
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data or {},
+    )
+
+
+def complaint_lookup(tracking_no: str) -> str:
+    try:
+        return tracking_normalise(tracking_no)
+    except TrackingNumberError as exc:
+        raise NotFound(str(exc)) from None
+
+
+def _authorise(actor: Actor, action: Action, complaint: Complaint) -> None:
+    if actor.has_any(action.roles) and actor.covers(
+        region_id=complaint.region_id, branch_id=complaint.branch_id
+    ):
+        return
+    if actor.roles & action.own_work_order_roles:
+        from tanjai.dispatch.selectors import work_order_open_for
+
+        if work_order_open_for(complaint_id=complaint.pk, user_id=actor.user_id) is not None:
+            return
+        raise Forbidden(
+            f"{action.code}: only a technician with an open work order on this complaint"
+        )
+    raise Forbidden(f"your role or scope does not allow {action.code} on this complaint")
+
+
+def complaint_act(
+    *,
+    tracking_no: str,
+    actor: Actor,
+    action: str,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Complaint:
+    """Take one workflow action on a complaint. Raises a WorkflowError subclass on refusal."""
+    definition = ACTIONS.get(action)
+    if definition is None:
+        raise InvalidInput(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
+    inputs = action_input_parse(action, data)
+    number = complaint_lookup(tracking_no)
+    now = now or timezone.now()
+    with transaction.atomic():
+        complaint = (
+            Complaint.objects.select_for_update(of=("self",))
+            .select_related("branch", "category")
+            .filter(tracking_no=number)
+            .first()
+        )
+        if complaint is None or not complaint_visible(actor=actor, complaint=complaint):
+            raise NotFound(f"no complaint {number}")
+        _authorise(actor, definition, complaint)
+        if expected_version is not None and expected_version != complaint.version:
+            raise Conflict(
+                f"complaint {number} changed since you loaded it "
+                f"(it is now {complaint.get_status_display()}); reload and try again"
+            )
+        if complaint.status not in definition.from_states:
+            allowed = ", ".join(sorted(definition.from_states))
+            raise NotAllowedInState(
+                f"cannot {action} a complaint that is {complaint.status} "
+                f"({complaint.get_status_display()}); {action} is allowed only when: {allowed}"
+            )
+        from_state = complaint.status
+        outcome: Outcome = HANDLERS[action](
+            complaint=complaint, actor=actor, inputs=inputs, now=now
+        )
+        if definition.to_state is not None:
+            complaint.status = definition.to_state
+        complaint.version += 1
+        sla_recompute(complaint, category_changed=outcome.category_changed)
+        complaint.save()
+        event = event_append(
+            complaint=complaint,
+            actor=actor,
+            action=action,
+            from_state=from_state,
+            to_state=complaint.status,
+            note=outcome.note,
+            data=outcome.data,
+            at=now,
+        )
+        from tanjai.notifications.services import event_notify
+
+        event_notify(complaint=complaint, event=event)
+        for follow_up in outcome.after:
+            follow_up(event)
+    return complaint
+
+
+def complaint_register_event(
+    *, complaint: Complaint, actor: Actor | None, data: dict[str, Any]
+) -> Event:
+    """The first event of every complaint (step 1)."""
+    return event_append(
+        complaint=complaint,
+        actor=actor,
+        action="register",
+        to_state=State.RECEIVED,
+        data=data,
+        at=complaint.received_at,
+    )

@@ -1,0 +1,140 @@
+"""Shared test fixtures: seeded reference data and the people of the process.
+
+Personas (all demo password "pw-tanjai-test"):
+- call_centre: a 1662 call-centre officer (organisation-wide channel officer)
+- chonburi_officer / chonburi_centre / chonburi_tech / chonburi_manager: Chonburi branch (region 1)
+- khonkaen_centre / khonkaen_manager: Khon Kaen branch (region 6), to show scope refusals
+- region1 / region6: region officers; analyst, committee, evaluator: read-only roles
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from tanjai.accounts.scope import Actor, actor_for
+
+PASSWORD = "pw-tanjai-test"
+
+PERSONAS = [
+    ("call_centre", "channel_officer", "org"),
+    ("chonburi_officer", "channel_officer", "branch:chonburi"),
+    ("chonburi_centre", "centre_staff", "branch:chonburi"),
+    ("chonburi_tech", "technician", "branch:chonburi"),
+    ("chonburi_tech2", "technician", "branch:chonburi"),
+    ("chonburi_manager", "branch_manager", "branch:chonburi"),
+    ("khonkaen_centre", "centre_staff", "branch:khon-kaen"),
+    ("khonkaen_tech", "technician", "branch:khon-kaen"),
+    ("khonkaen_manager", "branch_manager", "branch:khon-kaen"),
+    ("region1", "region_officer", "region:1"),
+    ("region6", "region_officer", "region:6"),
+    ("analyst", "hq_analyst", "org"),
+    ("committee", "committee", "org"),
+    ("evaluator", "evaluator", "org"),
+    ("admin", "admin", "org"),
+]
+
+
+def seed_world() -> None:
+    from tanjai.accounts.services import user_create
+    from tanjai.reference.services import all_seed
+    from tanjai.sla.services import calendar_cache_clear
+
+    all_seed()
+    calendar_cache_clear()
+    for username, role, scope in PERSONAS:
+        user_create(
+            username=username,
+            role=role,
+            scope=scope,
+            password=PASSWORD,
+            email=f"{username}@pwa.test",
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seed_world()
+
+
+@pytest.fixture
+def reseed(transactional_db):
+    """Transactional tests start from an emptied database: seed it again."""
+    seed_world()
+    call_command("check")
+
+
+@pytest.fixture
+def persona(db) -> Callable[[str], Actor]:
+    from django.contrib.auth import get_user_model
+
+    def get(username: str) -> Actor:
+        return actor_for(get_user_model().objects.get(username=username))
+
+    return get
+
+
+class Api:
+    """An HTTP client of /api/v1 signed in with a bearer token, as an integration would."""
+
+    def __init__(self, username: str) -> None:
+        self.client = Client()
+        response = self.client.post(
+            "/api/v1/auth/token",
+            {"username": username, "password": PASSWORD},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+        self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
+
+    def get(self, path: str, **params: Any):
+        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+
+    def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None):
+        return self.client.post(
+            f"/api/v1{path}",
+            body if body is not None else {},
+            content_type="application/json",
+            headers={**self.headers, **(headers or {})},
+        )
+
+    def act(self, tracking_no: str, action: str, body: dict | None = None, **kw: Any):
+        return self.post(f"/complaints/{tracking_no}/actions/{action}", body or {}, **kw)
+
+
+@pytest.fixture
+def api(db) -> Callable[[str], Api]:
+    return Api
+
+
+def new_complaint_payload(**overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "channel": "phone",
+        "category": "supply",
+        "subcategory": "no_water",
+        "description": "น้ำไม่ไหลตั้งแต่เมื่อคืน บ้านเลขที่ 12/3 ซอยวัดใหม่",
+        "branch": "chonburi",
+        "customer": {"name": "สมชาย ใจดี", "phone": "081-234-5678", "account_no": "1234567890"},
+        "location": {"address": "12/3 ซอยวัดใหม่ ต.บ้านสวน", "lat": 13.36, "lon": 100.98},
+    }
+    payload.update(overrides)
+    return payload
+
+
+@pytest.fixture
+def register(persona):
+    """Register a complaint through the intake service, as a channel officer would."""
+    from tanjai.intake.services import complaint_register
+
+    def make(by: str = "call_centre", **overrides: Any):
+        complaint, _ = complaint_register(
+            actor=persona(by), data=new_complaint_payload(**overrides)
+        )
+        return complaint
+
+    return make

@@ -1,0 +1,72 @@
+"""Periodic jobs: the scheduler enqueues them, the workers run them.
+
+Each job has a fixed interval; a run is keyed by (job, slot start). The unique
+constraint on PeriodicRun lets several schedulers run for availability while every
+slot is enqueued once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, close_old_connections, transaction
+from django.utils import timezone
+
+from tanjai.core.models import PeriodicRun
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval: timedelta
+    enqueue: Callable[[], object]
+
+
+def jobs() -> list[Job]:
+    from tanjai.sla.tasks import sla_watch_task
+
+    return [
+        Job("sla_watch", timedelta(seconds=settings.SLA_WATCH_INTERVAL), sla_watch_task.enqueue),
+    ]
+
+
+def _slot(now: datetime, interval: timedelta) -> datetime:
+    seconds = int(interval.total_seconds())
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
+
+
+def scheduler_tick(*, now: datetime | None = None) -> list[str]:
+    """Enqueue every job whose current slot has not been enqueued yet; returns their names."""
+    now = now or timezone.now()
+    started = []
+    for job in jobs():
+        try:
+            with transaction.atomic():
+                PeriodicRun.objects.create(job=job.name, slot=_slot(now, job.interval))
+                job.enqueue()
+        except IntegrityError:
+            continue  # this slot was taken by another scheduler
+        started.append(job.name)
+    PeriodicRun.objects.filter(enqueued_at__lt=now - timedelta(days=2)).delete()
+    return started
+
+
+def scheduler_run(*, stop: threading.Event | None = None, tick_seconds: float = 5.0) -> None:
+    stop = stop or threading.Event()
+    logger.info("scheduler started: %s", ", ".join(f"{j.name}/{j.interval}" for j in jobs()))
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            for name in scheduler_tick():
+                logger.info("enqueued %s", name)
+        except Exception:
+            logger.exception("scheduler tick failed")
+        stop.wait(tick_seconds)

@@ -1,0 +1,65 @@
+"""Thai text: normalising what people type, and words for search.
+
+Thai is written without spaces between words, so neither str.split() nor PostgreSQL's
+text-search parsers find words in it. We segment with PyThaiNLP's dictionary tokenizer
+(offline) when a complaint is written and store the words; a search segments the query
+the same way and asks for every word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = re.compile(r"\s+")
+# Tokens that carry no meaning for search: punctuation, symbols, the repetition mark.
+_NOISE = re.compile(r"^[\W_ๆฯ]+$")
+
+
+def text_normalise(text: str) -> str:
+    """Clean user input: NFC, Thai digits to Arabic, 'เเ' typed for 'แ', zero-width spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    text = text.replace("เเ", "แ").replace("\u0e4d\u0e32", "\u0e33")  # ํา -> ำ (sara am)
+    text = text.translate(_THAI_DIGITS)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _tokenize(text: str) -> list[str]:
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize(text, engine="newmm", keep_whitespace=False)
+
+
+@lru_cache(maxsize=4096)
+def _words_cached(fragment: str) -> tuple[str, ...]:
+    words = []
+    for token in _tokenize(fragment):
+        token = token.strip().lower()
+        if token and not _NOISE.match(token):
+            words.append(token)
+    return tuple(words)
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a text, for the search index and for queries alike."""
+    text = text_normalise(text)
+    words: list[str] = []
+    # Segment each whitespace-separated chunk on its own: chunks repeat a lot across
+    # complaints (place names, set phrases), which the cache then serves.
+    for chunk in text.split(" "):
+        words.extend(_words_cached(chunk))
+    return words
+
+
+def search_document(*parts: str) -> str:
+    """Space-delimited words with a leading and trailing space, so ' word ' matches whole words."""
+    words: list[str] = []
+    for part in parts:
+        if part:
+            words.extend(search_words(part))
+    return " " + " ".join(dict.fromkeys(words)) + " " if words else ""

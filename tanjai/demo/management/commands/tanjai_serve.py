@@ -1,0 +1,64 @@
+"""`tanjai serve`: the embedded default in one process: web server, worker and scheduler."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+logger = logging.getLogger(__name__)
+
+
+def _worker_thread(stop: threading.Event) -> None:
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=1.0,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="serve-inprocess",
+        excluded_queue_names=[],
+    )
+    # Signals belong to the main thread (the web server); the worker stops with the process.
+    worker.run()
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed, add demo data on an empty database, then serve web + worker + scheduler."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", default="8000")
+        parser.add_argument("--demo-complaints", type=int, default=2000)
+        parser.add_argument("--no-worker", action="store_true", help="run web only (workers run apart)")
+
+    def handle(self, *args, **options):
+        from tanjai.complaints.models import Complaint
+        from tanjai.core.scheduler import scheduler_run
+        from tanjai.demo.accounts import DEMO_PASSWORD, demo_accounts_create
+        from tanjai.reference.services import all_seed
+
+        call_command("migrate", interactive=False, verbosity=0)
+        all_seed()
+        if not Complaint.objects.exists():
+            made = demo_accounts_create()
+            if made:
+                self.stdout.write(f"demo accounts (password {DEMO_PASSWORD}): {', '.join(made)}")
+            if options["demo_complaints"]:
+                call_command("seed_demo", complaints=options["demo_complaints"], verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not options["no_worker"]:
+            stop = threading.Event()
+            threading.Thread(target=_worker_thread, args=(stop,), daemon=True, name="worker").start()
+            threading.Thread(
+                target=scheduler_run, kwargs={"stop": stop}, daemon=True, name="scheduler"
+            ).start()
+        self.stdout.write(f"Tanjai at http://{options['host']}:{options['port']}/")
+        call_command(
+            "runserver", f"{options['host']}:{options['port']}", use_reloader=False, use_threading=True
+        )

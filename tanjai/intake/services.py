@@ -1,0 +1,157 @@
+"""Registering a complaint (step 1): every channel comes through complaint_register."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from tanjai.accounts.scope import Actor
+from tanjai.complaints.errors import Conflict, Forbidden, InvalidInput
+from tanjai.complaints.models import Complaint
+from tanjai.complaints.services import complaint_register_event, pydantic_errors
+from tanjai.complaints.workflow import REGISTER_ROLES
+from tanjai.core.services import tracking_numbers_allocate
+from tanjai.core.text import search_document, text_normalise
+from tanjai.intake.inputs import RegisterInput
+from tanjai.organisation.models import Branch
+from tanjai.reference.models import Category, Channel, Subcategory
+from tanjai.sla.services import sla_recompute
+
+
+def branch_nearest(*, lat: float, lon: float) -> Branch | None:
+    """The active branch whose office is nearest (equirectangular distance is plenty at
+    the scale of a province)."""
+    best, best_d = None, math.inf
+    for branch in Branch.objects.filter(active=True, lat__isnull=False, lon__isnull=False):
+        dx = (branch.lon - lon) * math.cos(math.radians(lat))  # type: ignore[operator]
+        dy = branch.lat - lat  # type: ignore[operator]
+        d = dx * dx + dy * dy
+        if d < best_d:
+            best, best_d = branch, d
+    return best
+
+
+def _resolve_refs(inp: RegisterInput, actor: Actor) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    channel = Channel.objects.filter(code=inp.channel, active=True).first()
+    if channel is None:
+        errors["channel"] = [f"no channel {inp.channel!r}"]
+    category = Category.objects.filter(code=inp.category, active=True).first()
+    if category is None:
+        errors["category"] = [f"no category {inp.category!r}"]
+    subcategory = None
+    if inp.subcategory and category is not None:
+        subcategory = Subcategory.objects.filter(
+            code=inp.subcategory, category=category, active=True
+        ).first()
+        if subcategory is None:
+            errors["subcategory"] = [f"{inp.subcategory!r} is not a subcategory of {category.code}"]
+    branch = None
+    if inp.branch:
+        branch = (
+            Branch.objects.filter(code=inp.branch.lower(), active=True)
+            .select_related("region")
+            .first()
+        )
+        if branch is None:
+            errors["branch"] = [f"no branch {inp.branch!r}"]
+    elif inp.location and inp.location.lat is not None and inp.location.lon is not None:
+        branch = branch_nearest(lat=inp.location.lat, lon=inp.location.lon)
+    elif actor.branch_id:
+        branch = Branch.objects.filter(pk=actor.branch_id).select_related("region").first()
+    if branch is None and "branch" not in errors:
+        errors["branch"] = ["give the branch, or a location with lat and lon"]
+    if errors:
+        raise InvalidInput("the complaint is not valid", errors=errors)
+    return {"channel": channel, "category": category, "subcategory": subcategory, "branch": branch}
+
+
+def complaint_register(
+    *, actor: Actor, data: dict[str, Any] | RegisterInput, intake_key: str = ""
+) -> tuple[Complaint, bool]:
+    """Register a complaint; returns (complaint, created).
+
+    `intake_key` (an Idempotency-Key, a provider's message id) makes a redelivered request
+    return the complaint it created the first time instead of a second one.
+    """
+    if not actor.has_any(REGISTER_ROLES):
+        raise Forbidden("your role does not allow registering complaints")
+    try:
+        inp = data if isinstance(data, RegisterInput) else RegisterInput.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput("the complaint is not valid", errors=pydantic_errors(exc)) from None
+    key = f"{actor.user_id or actor.username}:{intake_key}" if intake_key else ""
+    if key and (existing := Complaint.objects.filter(intake_key=key).first()):
+        return existing, False
+    refs = _resolve_refs(inp, actor)
+    if inp.external_ref and (
+        existing := Complaint.objects.filter(
+            channel=refs["channel"], external_ref=inp.external_ref
+        ).first()
+    ):
+        return existing, False
+    branch: Branch = refs["branch"]
+    if not actor.covers(region_id=branch.region_id, branch_id=branch.pk):
+        raise Forbidden(f"branch {branch.code} is outside your scope")
+    now = timezone.now()
+    received_at = inp.received_at or now
+    if received_at > now + timezone.timedelta(minutes=5):
+        raise InvalidInput(
+            "received_at is in the future", errors={"received_at": ["cannot be in the future"]}
+        )
+    customer = inp.customer if inp.customer and not inp.anonymous else None
+    location = inp.location
+    try:
+        with transaction.atomic():
+            (number,) = tracking_numbers_allocate(at=received_at)
+            complaint = Complaint(
+                tracking_no=number,
+                channel=refs["channel"],
+                category=refs["category"],
+                subcategory=refs["subcategory"],
+                priority=inp.priority,
+                description=inp.description,
+                address=text_normalise(location.address) if location else "",
+                province=location.province if location else "",
+                district=location.district if location else "",
+                lat=location.lat if location else None,
+                lon=location.lon if location else None,
+                anonymous=inp.anonymous,
+                customer_name=customer.name if customer else "",
+                customer_phone=customer.phone if customer else "",
+                customer_email=customer.email if customer else "",
+                customer_line_user_id=customer.line_user_id if customer else "",
+                customer_account_no=customer.account_no if customer else "",
+                branch=branch,
+                region_id=branch.region_id,
+                external_ref=inp.external_ref,
+                intake_key=key,
+                registered_by_id=actor.user_id,
+                received_at=received_at,
+            )
+            complaint.search_document = search_document(
+                inp.description, complaint.address, complaint.district, complaint.province
+            )
+            sla_recompute(complaint)
+            complaint.save()
+            complaint_register_event(
+                complaint=complaint,
+                actor=actor,
+                data={"channel": inp.channel, "category": inp.category, "branch": branch.code},
+            )
+    except IntegrityError:
+        # The same key or external case number was registered concurrently.
+        if key and (existing := Complaint.objects.filter(intake_key=key).first()):
+            return existing, False
+        if inp.external_ref and (
+            existing := Complaint.objects.filter(
+                channel=refs["channel"], external_ref=inp.external_ref
+            ).first()
+        ):
+            return existing, False
+        raise Conflict("the complaint was registered twice at the same moment; reload") from None
+    return complaint, True

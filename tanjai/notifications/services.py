@@ -1,0 +1,121 @@
+"""Who is told what when something happens to a complaint (staff notices).
+
+Rows are written inside the action's transaction; delivery is queued on commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from tanjai.accounts.roles import Role
+from tanjai.complaints.models import Complaint, Event
+from tanjai.notifications.models import Notification, NotificationStatus
+
+
+def _staff(*, roles: Iterable[str], branch_id: int | None = None, region_id: int | None = None):
+    User = get_user_model()
+    qs = User.objects.filter(is_active=True, groups__name__in=list(roles))
+    if branch_id is not None:
+        qs = qs.filter(staff_profile__branch_id=branch_id)
+    if region_id is not None:
+        qs = qs.filter(staff_profile__scope_level="region", staff_profile__region_id=region_id)
+    return qs.distinct()
+
+
+def notify_users(
+    *, users: Iterable, complaint: Complaint, event: Event, subject: str, body: str
+) -> list[Notification]:
+    """An inbox notice for each user, plus an e-mail where they have an address.
+
+    The idempotency key (event, user, channel) makes a repeated call a no-op.
+    """
+    created: list[Notification] = []
+    now = timezone.now()
+    for user in users:
+        channels = ["inbox"] + (["email"] if user.email else [])
+        for channel in channels:
+            notification, was_created = Notification.objects.get_or_create(
+                idempotency_key=f"event:{event.pk}:user:{user.pk}:{channel}",
+                defaults={
+                    "channel": channel,
+                    "user": user,
+                    "address": user.email if channel == "email" else "",
+                    "subject": subject,
+                    "body": body,
+                    "complaint": complaint,
+                    "event": event,
+                    # The inbox is the database itself: stored is delivered.
+                    "status": NotificationStatus.SENT
+                    if channel == "inbox"
+                    else NotificationStatus.PENDING,
+                    "sent_at": now if channel == "inbox" else None,
+                },
+            )
+            if was_created:
+                created.append(notification)
+    pending = [n.pk for n in created if n.status == NotificationStatus.PENDING]
+    if pending:
+        transaction.on_commit(lambda: _enqueue(pending))
+    return created
+
+
+def _enqueue(ids: list[int]) -> None:
+    from tanjai.notifications.tasks import notification_deliver
+
+    for pk in ids:
+        notification_deliver.enqueue(pk)
+
+
+def event_notify(*, complaint: Complaint, event: Event) -> None:
+    """Staff who must act next hear of it: technicians of a new work order, the centre of a
+    forwarded complaint and of a reported fix."""
+    subject = f"[{complaint.tracking_no}] "
+    if event.action in {"dispatch", "reject_fix", "reopen"} and event.data.get("work_order"):
+        from tanjai.dispatch.models import WorkOrder
+
+        order = WorkOrder.objects.get(pk=event.data["work_order"])
+        notify_users(
+            users=order.assignees.all(),
+            complaint=complaint,
+            event=event,
+            subject=subject + "งานใหม่ / new work order",
+            body=f"{complaint.tracking_no}: {complaint.description[:300]}\n{complaint.address}",
+        )
+    elif event.action in {"forward", "report_fixed"}:
+        notify_users(
+            users=_staff(roles=[Role.CENTRE_STAFF], branch_id=complaint.branch_id),
+            complaint=complaint,
+            event=event,
+            subject=subject
+            + (
+                "ส่งต่อถึงศูนย์ / forwarded"
+                if event.action == "forward"
+                else "แก้ไขแล้ว รอตรวจสอบ / fixed, to verify"
+            ),
+            body=f"{complaint.tracking_no}: {complaint.description[:300]}",
+        )
+
+
+def escalation_notify(*, complaint: Complaint, event: Event, target: str, level: int) -> None:
+    """Due soon and breached: the branch manager. Overdue by a whole target again: the region."""
+    from tanjai.sla.services import LEVEL_NAMES, OVERDUE_AGAIN
+
+    if level >= OVERDUE_AGAIN:
+        users = _staff(roles=[Role.REGION_OFFICER], region_id=complaint.region_id)
+    else:
+        users = _staff(roles=[Role.BRANCH_MANAGER], branch_id=complaint.branch_id)
+    label = {
+        "inform": "แจ้งลูกค้าภายใน 24 ชม. / inform the customer",
+        "resolve": "แก้ไขตาม SLA / resolve",
+    }[target]
+    notify_users(
+        users=users,
+        complaint=complaint,
+        event=event,
+        subject=f"[{complaint.tracking_no}] SLA {LEVEL_NAMES[level]}: {label}",
+        body=f"{complaint.tracking_no} ({complaint.branch.code}): {complaint.description[:300]}",
+    )

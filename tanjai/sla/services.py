@@ -1,0 +1,362 @@
+"""SLA deadlines: computed by the pure clock, stored as indexed columns, escalated once each."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from tanjai.sla import clock
+from tanjai.sla.models import CalendarDay, CalendarSettings, SlaPolicy
+
+if TYPE_CHECKING:
+    from tanjai.complaints.models import Complaint
+
+logger = logging.getLogger(__name__)
+
+WARN, BREACHED, OVERDUE_AGAIN = 1, 2, 3
+LEVEL_NAMES = {WARN: "due_soon", BREACHED: "breached", OVERDUE_AGAIN: "overdue_again"}
+
+_CALENDAR_TTL = 60.0
+_calendar_cache: tuple[float, clock.WorkingCalendar] | None = None
+
+
+def calendar_current() -> clock.WorkingCalendar:
+    """The working calendar from the database; kept for a minute, so edits in the admin
+    take effect within a minute without a query on every deadline."""
+    global _calendar_cache
+    now = time.monotonic()
+    if _calendar_cache and now - _calendar_cache[0] < _CALENDAR_TTL:
+        return _calendar_cache[1]
+    calendar = calendar_build()
+    _calendar_cache = (now, calendar)
+    return calendar
+
+
+def calendar_cache_clear() -> None:
+    global _calendar_cache
+    _calendar_cache = None
+
+
+def calendar_build() -> clock.WorkingCalendar:
+    settings_row = CalendarSettings.objects.first() or CalendarSettings()
+    this_year = timezone.now().year
+    public: frozenset[date] = (
+        clock.thai_holidays(range(this_year - 3, this_year + 3))
+        if settings_row.use_thai_public_holidays
+        else frozenset()
+    )
+    days = list(CalendarDay.objects.values_list("date", "kind"))
+    off = {d for d, kind in days if kind == CalendarDay.Kind.DAY_OFF}
+    work = {d for d, kind in days if kind == CalendarDay.Kind.WORKDAY}
+    day_start, day_end = settings_row.day_start, settings_row.day_end
+    if isinstance(day_start, str):  # an unsaved default row
+        day_start = datetime.strptime(day_start, "%H:%M").time()
+        day_end = datetime.strptime(str(day_end), "%H:%M").time()
+    return clock.WorkingCalendar(
+        tz=clock.BANGKOK,
+        day_start=day_start,
+        day_end=day_end,
+        workdays=frozenset(int(x) for x in settings_row.workdays.split(",") if x.strip()),
+        holidays=frozenset(public | off) - frozenset(work),
+        extra_workdays=frozenset(work),
+    )
+
+
+@dataclass(frozen=True)
+class Targets:
+    inform_amount: int
+    inform_unit: str
+    resolve_amount: int
+    resolve_unit: str
+    warn_before: timedelta
+
+
+DEFAULT_TARGETS = Targets(24, "calendar_hours", 15, "working_days", timedelta(hours=4))
+
+
+def targets_for(*, category_id: int, subcategory_id: int | None) -> Targets:
+    """The subcategory's own policy, else its category's, else the government norm."""
+    policies = {
+        p.subcategory_id: p
+        for p in SlaPolicy.objects.filter(category_id=category_id).only(
+            "subcategory_id",
+            "inform_amount",
+            "inform_unit",
+            "resolve_amount",
+            "resolve_unit",
+            "warn_before_minutes",
+        )
+    }
+    policy = policies.get(subcategory_id) if subcategory_id else None
+    policy = policy or policies.get(None)
+    if policy is None:
+        return DEFAULT_TARGETS
+    return Targets(
+        policy.inform_amount,
+        policy.inform_unit,
+        policy.resolve_amount,
+        policy.resolve_unit,
+        timedelta(minutes=policy.warn_before_minutes),
+    )
+
+
+def pauses_of(complaint: Complaint) -> list[clock.Pause]:
+    return [
+        clock.Pause(
+            start=datetime.fromisoformat(start),
+            end=datetime.fromisoformat(end) if end else None,
+        )
+        for start, end in complaint.sla_pauses
+    ]
+
+
+def _threshold(
+    level: int,
+    due: datetime | None,
+    amount: int,
+    unit: str,
+    warn: timedelta,
+    cal: clock.WorkingCalendar,
+) -> datetime | None:
+    """When a target reaches an escalation level: warn before the deadline, breach at it,
+    and 'overdue again' once a whole further target has passed."""
+    if due is None:
+        return None
+    if level == WARN:
+        return due - warn
+    if level == BREACHED:
+        return due
+    if level == OVERDUE_AGAIN:
+        return clock.due_at(due, amount, unit, cal)
+    return None
+
+
+def _next_check(
+    complaint: Complaint, targets: Targets, cal: clock.WorkingCalendar
+) -> datetime | None:
+    candidates: list[datetime] = []
+    if not complaint.is_open:
+        return None
+    if complaint.informed_at is None and complaint.inform_escalation_level < OVERDUE_AGAIN:
+        at = _threshold(
+            complaint.inform_escalation_level + 1,
+            complaint.inform_due_at,
+            targets.inform_amount,
+            targets.inform_unit,
+            min(targets.warn_before, timedelta(hours=4)),
+            cal,
+        )
+        if at:
+            candidates.append(at)
+    if complaint.resolve_escalation_level < OVERDUE_AGAIN:
+        at = _threshold(
+            complaint.resolve_escalation_level + 1,
+            complaint.resolve_due_at,
+            targets.resolve_amount,
+            targets.resolve_unit,
+            targets.warn_before,
+            cal,
+        )
+        if at:
+            candidates.append(at)
+    return min(candidates) if candidates else None
+
+
+def sla_recompute(complaint: Complaint, *, category_changed: bool = False) -> None:
+    """Set the due-time columns from the policy, the calendar and the pauses (no save).
+
+    The inform target runs from receipt; the resolve target from the start of the current
+    cycle (receipt, or the last reopening) with time spent waiting on the customer left out.
+    """
+    cal = calendar_current()
+    targets = targets_for(
+        category_id=complaint.category_id, subcategory_id=complaint.subcategory_id
+    )
+    complaint.inform_due_at = clock.due_at(
+        complaint.received_at, targets.inform_amount, targets.inform_unit, cal
+    )
+    started = complaint.resolve_clock_started_at or complaint.received_at
+    complaint.resolve_clock_started_at = started
+    new_resolve_due = clock.due_at(
+        started, targets.resolve_amount, targets.resolve_unit, cal, pauses_of(complaint)
+    )
+    if category_changed or new_resolve_due != complaint.resolve_due_at:
+        # A new deadline may not have reached the levels already escalated for the old one.
+        now = timezone.now()
+        complaint.resolve_escalation_level = _level_reached(
+            now,
+            new_resolve_due,
+            targets.resolve_amount,
+            targets.resolve_unit,
+            targets.warn_before,
+            cal,
+        )
+    complaint.resolve_due_at = new_resolve_due
+    complaint.sla_next_check_at = _next_check(complaint, targets, cal)
+
+
+def _level_reached(
+    now: datetime,
+    due: datetime | None,
+    amount: int,
+    unit: str,
+    warn: timedelta,
+    cal: clock.WorkingCalendar,
+) -> int:
+    level = 0
+    for candidate in (WARN, BREACHED, OVERDUE_AGAIN):
+        at = _threshold(candidate, due, amount, unit, warn, cal)
+        if at is not None and at <= now:
+            level = candidate
+    return level
+
+
+def sla_pause_start(complaint: Complaint, *, at: datetime) -> None:
+    complaint.sla_pauses = [*complaint.sla_pauses, [at.isoformat(), None]]
+
+
+def sla_pause_end(complaint: Complaint, *, at: datetime) -> None:
+    pauses = [list(p) for p in complaint.sla_pauses]
+    if pauses and pauses[-1][1] is None:
+        pauses[-1][1] = at.isoformat()
+    complaint.sla_pauses = pauses
+
+
+def sla_new_cycle(complaint: Complaint, *, at: datetime) -> None:
+    """A reopening restarts the resolve clock and its escalations."""
+    complaint.resolve_clock_started_at = at
+    complaint.sla_pauses = []
+    complaint.resolve_escalation_level = 0
+    complaint.resolve_due_at = None
+
+
+def _state(done_at: datetime | None, due: datetime | None, now: datetime, applicable: bool) -> str:
+    if done_at is not None:
+        return "met" if due is None or done_at <= due else "breached"
+    if not applicable:
+        return "not_applicable"
+    if due is None:  # clock stopped while waiting on the customer
+        return "open_on_time"
+    return "open_on_time" if now <= due else "open_overdue"
+
+
+def sla_status(complaint: Complaint, *, now: datetime | None = None) -> dict[str, dict]:
+    """For each target: its due time and met / breached / open_on_time / open_overdue
+    (or not_applicable for a complaint that ended as a duplicate, irrelevant or transferred)."""
+    now = now or timezone.now()
+    from tanjai.complaints.workflow import State
+
+    # Closing with the customer tells them the result, which also meets the inform target.
+    informed = complaint.informed_at or (
+        complaint.closed_at if complaint.customer_reached else None
+    )
+    open_ = complaint.is_open
+    return {
+        "inform": {
+            "due_at": complaint.inform_due_at,
+            "state": _state(informed, complaint.inform_due_at, now, open_),
+        },
+        "resolve": {
+            "due_at": complaint.resolve_due_at,
+            "state": _state(
+                complaint.closed_at if complaint.status == State.CLOSED else None,
+                complaint.resolve_due_at,
+                now,
+                open_,
+            ),
+        },
+    }
+
+
+def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Escalate every complaint whose next SLA check is due; returns escalations recorded.
+
+    One indexed query finds the rows (sla_next_check_at <= now). Each escalation is
+    recorded with a compare-and-set on the escalation levels, so running the watcher
+    twice, or on two workers at once, records and notifies each escalation once.
+    """
+    from tanjai.complaints.models import Complaint
+    from tanjai.complaints.services import event_append
+    from tanjai.notifications.services import escalation_notify
+
+    now = now or timezone.now()
+    cal = calendar_current()
+    recorded = 0
+    ids = list(
+        Complaint.objects.filter(sla_next_check_at__lte=now)
+        .order_by("sla_next_check_at")
+        .values_list("id", flat=True)[:batch]
+    )
+    for complaint in Complaint.objects.filter(id__in=ids).select_related("branch"):
+        targets = targets_for(
+            category_id=complaint.category_id, subcategory_id=complaint.subcategory_id
+        )
+        old_inform, old_resolve = (
+            complaint.inform_escalation_level,
+            complaint.resolve_escalation_level,
+        )
+        new_inform = old_inform
+        if complaint.informed_at is None:
+            new_inform = max(
+                old_inform,
+                _level_reached(
+                    now,
+                    complaint.inform_due_at,
+                    targets.inform_amount,
+                    targets.inform_unit,
+                    min(targets.warn_before, timedelta(hours=4)),
+                    cal,
+                ),
+            )
+        new_resolve = max(
+            old_resolve,
+            _level_reached(
+                now,
+                complaint.resolve_due_at,
+                targets.resolve_amount,
+                targets.resolve_unit,
+                targets.warn_before,
+                cal,
+            ),
+        )
+        complaint.inform_escalation_level, complaint.resolve_escalation_level = (
+            new_inform,
+            new_resolve,
+        )
+        next_check = _next_check(complaint, targets, cal)
+        with transaction.atomic():
+            won = Complaint.objects.filter(
+                pk=complaint.pk,
+                inform_escalation_level=old_inform,
+                resolve_escalation_level=old_resolve,
+                version=complaint.version,
+            ).update(
+                inform_escalation_level=new_inform,
+                resolve_escalation_level=new_resolve,
+                sla_next_check_at=next_check,
+            )
+            if not won:
+                continue  # another watcher, or a workflow action, got there first
+            for target, old, new in (
+                ("inform", old_inform, new_inform),
+                ("resolve", old_resolve, new_resolve),
+            ):
+                for level in range(old + 1, new + 1):
+                    event = event_append(
+                        complaint=complaint,
+                        actor=None,
+                        action="sla_escalated",
+                        data={"target": target, "level": level, "level_name": LEVEL_NAMES[level]},
+                        at=now,
+                    )
+                    escalation_notify(complaint=complaint, event=event, target=target, level=level)
+                    recorded += 1
+    if recorded:
+        logger.info("sla_watch recorded %d escalations", recorded)
+    return recorded
