@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import path
 from django.views.static import serve
 
-from tanjai.core.api import api
+from tanjai.api import api
 from tanjai.core.views import healthz, home
 
 urlpatterns = [

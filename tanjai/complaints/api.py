@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import Body, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from tanjai.accounts.services import personal_data_access_log
@@ -238,7 +238,7 @@ def complaints_get(request: HttpRequest, tracking_no: str):
     response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def complaints_act(
-    request: HttpRequest, tracking_no: str, action: str, payload: dict[str, Any] | None = None
+    request: HttpRequest, tracking_no: str, action: str, payload: Body[dict[str, Any]] = None  # type: ignore[assignment]
 ):
     """Take a workflow action. Send `If-Match: <version>` (or "version" in the body) to be
     refused with 409 if someone else changed the complaint since you read it."""
