@@ -1,0 +1,43 @@
+"""Notices go out from the outbox through a real database worker."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django_tasks_db.management.commands.db_worker import Worker
+
+from tanjai.complaints.services import complaint_act
+from tanjai.core.scheduler import scheduler_tick
+from tanjai.notifications.models import Notification, NotificationStatus
+
+
+def run_worker() -> None:
+    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+           max_tasks=None, worker_id="test", excluded_queue_names=[]).run()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dispatched_technician_gets_an_email_once(reseed, register, persona, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    complaint = register()
+    complaint_act(tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={})
+    complaint_act(tracking_no=complaint.tracking_no, actor=persona("chonburi_centre"), action="dispatch",
+                  data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"})
+    run_worker()
+    to_tech = [m for m in mail.outbox if m.to == ["chonburi_tech@pwa.test"]]
+    assert len(to_tech) == 1 and complaint.tracking_no in to_tech[0].subject
+    email = Notification.objects.get(user__username="chonburi_tech", channel="email")
+    assert email.status == NotificationStatus.SENT
+    run_worker()  # nothing pending: nothing sent again
+    assert len([m for m in mail.outbox if m.to == ["chonburi_tech@pwa.test"]]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_enqueues_each_slot_once_and_the_worker_runs_the_watcher(reseed):
+    from django_tasks_db.models import DBTaskResult
+
+    assert scheduler_tick() == ["sla_watch"]
+    assert scheduler_tick() == []  # a second scheduler in the same slot does nothing
+    run_worker()
+    result = DBTaskResult.objects.get()
+    assert result.status == "SUCCESSFUL"
