@@ -238,7 +238,10 @@ def complaints_get(request: HttpRequest, tracking_no: str):
     response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def complaints_act(
-    request: HttpRequest, tracking_no: str, action: str, payload: Body[dict[str, Any]] = None  # type: ignore[assignment]
+    request: HttpRequest,
+    tracking_no: str,
+    action: str,
+    payload: Body[dict[str, Any]] = None,  # type: ignore[assignment]
 ):
     """Take a workflow action. Send `If-Match: <version>` (or "version" in the body) to be
     refused with 409 if someone else changed the complaint since you read it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -99,7 +100,7 @@ def complaint_register(
         raise Forbidden(f"branch {branch.code} is outside your scope")
     now = timezone.now()
     received_at = inp.received_at or now
-    if received_at > now + timezone.timedelta(minutes=5):
+    if received_at > now + timedelta(minutes=5):
         raise InvalidInput(
             "received_at is in the future", errors={"received_at": ["cannot be in the future"]}
         )

@@ -13,7 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_createuser_gives_a_role_and_a_scope():
-    call_command("tanjai_createuser", "somsri", role="centre_staff", scope="branch:pattaya", password="x-1234-y")
+    call_command(
+        "tanjai_createuser",
+        "somsri",
+        role="centre_staff",
+        scope="branch:pattaya",
+        password="x-1234-y",
+    )
     actor = actor_for(get_user_model().objects.get(username="somsri"))
     assert actor.roles == {"centre_staff"} and actor.scope_level == "branch"
     assert actor.region_id is not None
@@ -24,6 +30,9 @@ def test_createuser_gives_a_role_and_a_scope():
 
 def test_the_tanjai_console_script_maps_friendly_names():
     out = subprocess.run(
-        [sys.executable, "-m", "tanjai.cli", "createuser", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "tanjai.cli", "createuser", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "--scope" in out.stdout

@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 
 def test_token_is_required_and_wrong_passwords_get_401(client):
     assert client.get("/api/v1/complaints").status_code == 401
-    bad = client.post("/api/v1/auth/token", {"username": "admin", "password": "nope"},
-                      content_type="application/json")
+    bad = client.post(
+        "/api/v1/auth/token",
+        {"username": "admin", "password": "nope"},
+        content_type="application/json",
+    )
     assert bad.status_code == 401
     forged = client.get("/api/v1/complaints", headers={"Authorization": "Bearer tj_forged"})
     assert forged.status_code == 401
@@ -27,11 +30,28 @@ def test_token_is_required_and_wrong_passwords_get_401(client):
 def test_reference_lists_carry_codes(api):
     officer = api("call_centre")
     channels = [c["code"] for c in officer.get("/channels").json()]
-    assert channels == ["cc1662", "website", "email", "facebook", "gcc1111", "media", "letter",
-                        "phone", "walk_in", "line", "damrongtham"]
+    assert channels == [
+        "cc1662",
+        "website",
+        "email",
+        "facebook",
+        "gcc1111",
+        "media",
+        "letter",
+        "phone",
+        "walk_in",
+        "line",
+        "damrongtham",
+    ]
     categories = {c["code"]: c for c in officer.get("/categories").json()}
-    assert set(categories) == {"supply", "quality", "leak", "billing_meter", "service_conduct",
-                               "construction_other"}
+    assert set(categories) == {
+        "supply",
+        "quality",
+        "leak",
+        "billing_meter",
+        "service_conduct",
+        "construction_other",
+    }
     assert all(categories[c]["subcategories"] for c in categories)
     branches = officer.get("/branches").json()
     assert {b["region"] for b in branches} == set(range(1, 11))
@@ -43,26 +63,49 @@ def test_register_then_read_a_complaint(api):
     response = officer.post("/complaints", new_complaint_payload())
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["status"] == "received" and body["channel"] == "phone" and body["branch"] == "chonburi"
+    assert (
+        body["status"] == "received" and body["channel"] == "phone" and body["branch"] == "chonburi"
+    )
     assert body["sla"]["inform"]["state"] == "open_on_time"
     assert body["customer"]["phone"] == "0812345678"
     detail = officer.get(f"/complaints/{body['tracking_no']}").json()
-    for key in ("tracking_no", "status", "channel", "category", "branch", "received_at", "informed_at",
-                "fixed_at", "closed_at", "inform_due_at", "resolve_due_at", "sla", "reopen_count", "events"):
+    for key in (
+        "tracking_no",
+        "status",
+        "channel",
+        "category",
+        "branch",
+        "received_at",
+        "informed_at",
+        "fixed_at",
+        "closed_at",
+        "inform_due_at",
+        "resolve_due_at",
+        "sla",
+        "reopen_count",
+        "events",
+    ):
         assert key in detail
     assert [e["action"] for e in detail["events"]] == ["register"]
 
 
 def test_bad_input_gets_400_with_errors_per_field(api):
     officer = api("call_centre")
-    response = officer.post("/complaints", new_complaint_payload(
-        channel="pigeon", subcategory="turbid", customer={"phone": "12"},
-        location={"lat": 40.0, "lon": 100.5},
-    ))
+    response = officer.post(
+        "/complaints",
+        new_complaint_payload(
+            channel="pigeon",
+            subcategory="turbid",
+            customer={"phone": "12"},
+            location={"lat": 40.0, "lon": 100.5},
+        ),
+    )
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert "customer.phone" in errors and "location.lat" in errors
-    response = officer.post("/complaints", new_complaint_payload(channel="pigeon", subcategory="turbid"))
+    response = officer.post(
+        "/complaints", new_complaint_payload(channel="pigeon", subcategory="turbid")
+    )
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert set(errors) >= {"channel", "subcategory"}
@@ -81,8 +124,12 @@ def test_anonymous_complaints_carry_no_identity(api):
 
 def test_a_retried_request_with_the_same_idempotency_key_is_stored_once(api):
     officer = api("call_centre")
-    first = officer.post("/complaints", new_complaint_payload(), headers={"Idempotency-Key": "abc-1"})
-    again = officer.post("/complaints", new_complaint_payload(), headers={"Idempotency-Key": "abc-1"})
+    first = officer.post(
+        "/complaints", new_complaint_payload(), headers={"Idempotency-Key": "abc-1"}
+    )
+    again = officer.post(
+        "/complaints", new_complaint_payload(), headers={"Idempotency-Key": "abc-1"}
+    )
     assert first.status_code == 201 and again.status_code == 200
     assert first.json()["tracking_no"] == again.json()["tracking_no"]
     assert Complaint.objects.count() == 1
@@ -102,12 +149,22 @@ def test_actions_over_http_with_their_refusals(api):
     version = forwarded.json()["version"]
     bad = centre.act(number, "dispatch", {"assignees": [], "team_type": "helicopter"})
     assert bad.status_code == 400 and set(bad.json()["errors"]) >= {"assignees", "team_type"}
-    dispatched = centre.act(number, "dispatch", {"assignees": ["chonburi_tech"], "team_type": "mr_prapa",
-                                                 "version": version})
+    dispatched = centre.act(
+        number,
+        "dispatch",
+        {"assignees": ["chonburi_tech"], "team_type": "mr_prapa", "version": version},
+    )
     assert dispatched.status_code == 200, dispatched.content.decode()
-    stale = centre.act(number, "inform_customer", {
-        "plan": "x", "promised_at": (timezone.now() + timedelta(hours=3)).isoformat(),
-        "contact_method": "phone"}, headers={"If-Match": str(version)})
+    stale = centre.act(
+        number,
+        "inform_customer",
+        {
+            "plan": "x",
+            "promised_at": (timezone.now() + timedelta(hours=3)).isoformat(),
+            "contact_method": "phone",
+        },
+        headers={"If-Match": str(version)},
+    )
     assert stale.status_code == 409
     tech = api("chonburi_tech")
     assert tech.get(f"/complaints/{number}").status_code == 200
@@ -122,8 +179,12 @@ def test_actions_over_http_with_their_refusals(api):
 def test_lists_are_filtered_by_scope_and_thai_words(api):
     officer = api("call_centre")
     officer.post("/complaints", new_complaint_payload(description="ท่อประปาแตกหน้าบ้าน น้ำพุ่งแรงมาก"))
-    officer.post("/complaints", new_complaint_payload(description="น้ำขุ่นเป็นสีแดง", category="quality",
-                                                      subcategory="red_water"))
+    officer.post(
+        "/complaints",
+        new_complaint_payload(
+            description="น้ำขุ่นเป็นสีแดง", category="quality", subcategory="red_water"
+        ),
+    )
     officer.post("/complaints", new_complaint_payload(branch="khon-kaen", location=None))
     everything = officer.get("/complaints").json()
     assert everything["count"] == 3
@@ -147,15 +208,24 @@ def test_identity_is_shown_only_to_those_who_need_it_and_every_showing_is_logged
     number = officer.post("/complaints", new_complaint_payload()).json()["tracking_no"]
     assert api("analyst").get(f"/complaints/{number}").json()["customer"] == "hidden"
     before = PersonalDataAccess.objects.count()
-    assert api("chonburi_centre").get(f"/complaints/{number}").json()["customer"]["name"] == "สมชาย ใจดี"
+    assert (
+        api("chonburi_centre").get(f"/complaints/{number}").json()["customer"]["name"]
+        == "สมชาย ใจดี"
+    )
     assert PersonalDataAccess.objects.count() == before + 1
 
-    conduct = officer.post("/complaints", new_complaint_payload(
-        category="service_conduct", subcategory="misconduct", description="พนักงานเรียกรับเงิน")).json()
+    conduct = officer.post(
+        "/complaints",
+        new_complaint_payload(
+            category="service_conduct", subcategory="misconduct", description="พนักงานเรียกรับเงิน"
+        ),
+    ).json()
     number = conduct["tracking_no"]
     assert api("chonburi_centre").get(f"/complaints/{number}").json()["customer"] == "hidden"
     assert api("chonburi_manager").get(f"/complaints/{number}").json()["customer"]["name"]
-    assert officer.get(f"/complaints/{number}").json()["customer"]["name"]  # the officer who took it
+    assert officer.get(f"/complaints/{number}").json()["customer"][
+        "name"
+    ]  # the officer who took it
 
 
 def test_attachments_are_checked_by_content_and_stored_once(api):
@@ -166,8 +236,11 @@ def test_attachments_are_checked_by_content_and_stored_once(api):
     def upload(content: bytes, name: str, kind: str = "before"):
         f = io.BytesIO(content)
         f.name = name
-        return officer.client.post(f"/api/v1/complaints/{number}/attachments", {"file": f, "kind": kind},
-                                   headers=officer.headers)
+        return officer.client.post(
+            f"/api/v1/complaints/{number}/attachments",
+            {"file": f, "kind": kind},
+            headers=officer.headers,
+        )
 
     assert upload(png, "pipe.png").status_code == 201
     assert upload(png, "again.png").status_code == 200

@@ -47,9 +47,15 @@ def test_two_officers_forward_at_once_one_wins(reseed, register, persona):
     complaint = register()
     call_centre, officer = persona("call_centre"), persona("chonburi_officer")
     outcomes = race(
-        lambda: complaint_act(tracking_no=complaint.tracking_no, actor=call_centre, action="forward", data={}),
-        lambda: complaint_act(tracking_no=complaint.tracking_no, actor=officer, action="mark_not_relevant",
-                              data={"reason": "ซ้ำ"}),
+        lambda: complaint_act(
+            tracking_no=complaint.tracking_no, actor=call_centre, action="forward", data={}
+        ),
+        lambda: complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=officer,
+            action="mark_not_relevant",
+            data={"reason": "ซ้ำ"},
+        ),
     )
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], WorkflowError) and errors[0].status == 409
@@ -64,6 +70,8 @@ def test_two_watchers_at_once_record_each_escalation_once(reseed, register):
     for _ in range(20):
         register()
     later = timezone.now() + timedelta(days=3)
-    counts = race(lambda: sla_watch(now=later), lambda: sla_watch(now=later), lambda: sla_watch(now=later))
+    counts = race(
+        lambda: sla_watch(now=later), lambda: sla_watch(now=later), lambda: sla_watch(now=later)
+    )
     assert sum(counts) == 20 * 6
     assert Event.objects.filter(action="sla_escalated").count() == 20 * 6

@@ -44,7 +44,9 @@ def test_wrong_lengths_say_so():
 def test_numbers_are_consecutive_per_buddhist_year():
     new_year_eve = datetime(2025, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Bangkok"))
     first = tracking_numbers_allocate(at=new_year_eve, count=2)
-    after = tracking_numbers_allocate(at=datetime(2026, 1, 1, 0, 1, tzinfo=ZoneInfo("Asia/Bangkok")))
+    after = tracking_numbers_allocate(
+        at=datetime(2026, 1, 1, 0, 1, tzinfo=ZoneInfo("Asia/Bangkok"))
+    )
     assert [n[:10] for n in first] == ["68-0000001", "68-0000002"]
     assert after[0].startswith("69-0000001")
 

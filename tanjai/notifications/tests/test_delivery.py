@@ -12,17 +12,31 @@ from tanjai.notifications.models import Notification, NotificationStatus
 
 
 def run_worker() -> None:
-    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-           max_tasks=None, worker_id="test", excluded_queue_names=[]).run()
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    ).run()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_dispatched_technician_gets_an_email_once(reseed, register, persona, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     complaint = register()
-    complaint_act(tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={})
-    complaint_act(tracking_no=complaint.tracking_no, actor=persona("chonburi_centre"), action="dispatch",
-                  data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"})
+    complaint_act(
+        tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={}
+    )
+    complaint_act(
+        tracking_no=complaint.tracking_no,
+        actor=persona("chonburi_centre"),
+        action="dispatch",
+        data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
+    )
     run_worker()
     to_tech = [m for m in mail.outbox if m.to == ["chonburi_tech@pwa.test"]]
     assert len(to_tech) == 1 and complaint.tracking_no in to_tech[0].subject

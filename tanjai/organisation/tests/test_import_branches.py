@@ -33,14 +33,14 @@ def test_import_twice_changes_nothing_the_second_time(tmp_path, capsys):
 
 def test_a_bad_file_is_refused_whole_with_reasons(tmp_path, capsys):
     path = tmp_path / "bad.csv"
-    path.write_text(
-        GOOD + "Bad Code,ชื่อ,,11,0,,,,\nmueang-nan,,dup,9,0,,,95.0,\n", encoding="utf-8"
-    )
+    path.write_text(GOOD + "Bad Code,ชื่อ,,11,0,,,,\nmueang-nan,,dup,9,0,,,95.0,\n", encoding="utf-8")
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_branches", str(path))
     err = capsys.readouterr().err
     assert "line 4" in err and "region '11'" in err
-    assert "line 5" in err and "repeats line 2" in err and "name_th is empty" in err and "lat" in err
+    assert (
+        "line 5" in err and "repeats line 2" in err and "name_th is empty" in err and "lat" in err
+    )
     assert not Branch.objects.filter(code="mueang-nan").exists()
     path.write_text("code,name\nx,y\n", encoding="utf-8")
     with pytest.raises(CommandError):

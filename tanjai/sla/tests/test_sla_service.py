@@ -43,7 +43,9 @@ def test_changing_the_category_recomputes_the_deadline(register, persona):
         complaint = register(category="supply", subcategory="no_water")
         assert complaint.resolve_due_at == at(2026, 11, 3, 9, 0)
         complaint = complaint_act(
-            tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="recategorise",
+            tracking_no=complaint.tracking_no,
+            actor=persona("call_centre"),
+            action="recategorise",
             data={"category": "quality", "subcategory": "turbid"},
         )
     assert complaint.resolve_due_at == at(2026, 11, 5, 9, 0)
@@ -54,17 +56,34 @@ def test_changing_the_category_recomputes_the_deadline(register, persona):
 def test_waiting_on_the_customer_pauses_the_resolve_clock(register, persona):
     with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
         complaint = register()
-        complaint_act(tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={})
-        complaint_act(tracking_no=complaint.tracking_no, actor=persona("chonburi_centre"), action="dispatch",
-                      data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"})
+        complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("call_centre"),
+            action="forward",
+            data={},
+        )
+        complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("chonburi_centre"),
+            action="dispatch",
+            data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
+        )
     with time_machine.travel(at(2026, 11, 2, 12, 0), tick=False):
-        complaint = complaint_act(tracking_no=complaint.tracking_no, actor=persona("chonburi_tech"),
-                                  action="await_customer", data={"reason": "ลูกค้าไม่อยู่ เข้าบ้านไม่ได้"})
+        complaint = complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("chonburi_tech"),
+            action="await_customer",
+            data={"reason": "ลูกค้าไม่อยู่ เข้าบ้านไม่ได้"},
+        )
         assert complaint.resolve_due_at is None  # the clock is stopped
         assert sla_status(complaint)["resolve"]["state"] == "open_on_time"
     with time_machine.travel(at(2026, 11, 3, 12, 0), tick=False):  # 24 h later
-        complaint = complaint_act(tracking_no=complaint.tracking_no, actor=persona("chonburi_centre"),
-                                  action="resume", data={})
+        complaint = complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("chonburi_centre"),
+            action="resume",
+            data={},
+        )
     assert complaint.resolve_due_at == at(2026, 11, 4, 9, 0)
     # The inform target is not paused.
     assert complaint.inform_due_at == at(2026, 11, 3, 9, 0)
@@ -75,15 +94,25 @@ def test_a_reopening_starts_a_new_resolve_cycle(register, persona):
         complaint = register()
         for action, who, data in [
             ("forward", "call_centre", {}),
-            ("dispatch", "chonburi_centre", {"assignees": ["chonburi_tech"], "team_type": "mr_prapa"}),
+            (
+                "dispatch",
+                "chonburi_centre",
+                {"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
+            ),
             ("report_fixed", "chonburi_tech", {"result": "ok"}),
             ("verify", "chonburi_centre", {}),
             ("close", "chonburi_centre", {"customer_reached": True, "satisfaction": 2}),
         ]:
-            complaint = complaint_act(tracking_no=complaint.tracking_no, actor=persona(who), action=action, data=data)
+            complaint = complaint_act(
+                tracking_no=complaint.tracking_no, actor=persona(who), action=action, data=data
+            )
     with time_machine.travel(at(2026, 11, 10, 14, 0), tick=False):
-        complaint = complaint_act(tracking_no=complaint.tracking_no, actor=persona("chonburi_centre"),
-                                  action="reopen", data={"reason": "ไม่ไหลอีก"})
+        complaint = complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("chonburi_centre"),
+            action="reopen",
+            data={"reason": "ไม่ไหลอีก"},
+        )
     assert complaint.resolve_due_at == at(2026, 11, 11, 14, 0)
 
 
@@ -93,18 +122,33 @@ def test_sla_states(register, persona):
     assert sla_status(complaint, now=at(2026, 11, 2, 10, 0))["inform"]["state"] == "open_on_time"
     assert sla_status(complaint, now=at(2026, 11, 4, 10, 0))["resolve"]["state"] == "open_overdue"
     with time_machine.travel(at(2026, 11, 3, 15, 0), tick=False):
-        complaint_act(tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={})
+        complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("call_centre"),
+            action="forward",
+            data={},
+        )
         complaint = complaint_act(
-            tracking_no=complaint.tracking_no, actor=persona("chonburi_centre"), action="inform_customer",
-            data={"plan": "ซ่อม", "promised_at": at(2026, 11, 4, 12, 0).isoformat(), "contact_method": "phone",
-                  "late_reason": "รอท่อ"},
+            tracking_no=complaint.tracking_no,
+            actor=persona("chonburi_centre"),
+            action="inform_customer",
+            data={
+                "plan": "ซ่อม",
+                "promised_at": at(2026, 11, 4, 12, 0).isoformat(),
+                "contact_method": "phone",
+                "late_reason": "รอท่อ",
+            },
         )
     status = sla_status(complaint, now=at(2026, 11, 5, 0, 0))
     assert status["inform"]["state"] == "breached"
     assert status["resolve"]["state"] == "open_overdue"
     ended = register()
-    ended = complaint_act(tracking_no=ended.tracking_no, actor=persona("call_centre"),
-                          action="mark_not_relevant", data={"reason": "x"})
+    ended = complaint_act(
+        tracking_no=ended.tracking_no,
+        actor=persona("call_centre"),
+        action="mark_not_relevant",
+        data={"reason": "x"},
+    )
     assert sla_status(ended)["resolve"]["state"] == "not_applicable"
 
 
@@ -118,13 +162,20 @@ def test_the_watcher_escalates_each_level_once_and_tells_the_right_people(regist
     assert sla_watch(now=at(2026, 11, 3, 9, 1)) == 2  # breached
     escalations = Event.objects.filter(complaint=complaint, action="sla_escalated")
     assert sorted((e.data["target"], e.data["level_name"]) for e in escalations) == [
-        ("inform", "breached"), ("inform", "due_soon"), ("resolve", "breached"), ("resolve", "due_soon"),
+        ("inform", "breached"),
+        ("inform", "due_soon"),
+        ("resolve", "breached"),
+        ("resolve", "due_soon"),
     ]
-    managers = set(Notification.objects.filter(channel="inbox").values_list("user__username", flat=True))
+    managers = set(
+        Notification.objects.filter(channel="inbox").values_list("user__username", flat=True)
+    )
     assert managers == {"chonburi_manager"}
     # Overdue by a whole target again (24 h more): the region hears of it.
     assert sla_watch(now=at(2026, 11, 4, 9, 1)) == 2
-    told = set(Notification.objects.filter(channel="inbox").values_list("user__username", flat=True))
+    told = set(
+        Notification.objects.filter(channel="inbox").values_list("user__username", flat=True)
+    )
     assert told == {"chonburi_manager", "region1"}
     complaint.refresh_from_db()
     assert complaint.sla_next_check_at is None
@@ -141,9 +192,21 @@ def test_a_watcher_that_skips_a_run_catches_up_all_levels_at_once(register):
 def test_informing_the_customer_stops_inform_escalations(register, persona):
     with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
         complaint = register(category="quality", subcategory="turbid")
-        complaint_act(tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={})
-        complaint_act(tracking_no=complaint.tracking_no, actor=persona("chonburi_centre"), action="inform_customer",
-                      data={"plan": "เก็บตัวอย่างน้ำ", "promised_at": at(2026, 11, 4, 9, 0).isoformat(),
-                            "contact_method": "line"})
+        complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("call_centre"),
+            action="forward",
+            data={},
+        )
+        complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("chonburi_centre"),
+            action="inform_customer",
+            data={
+                "plan": "เก็บตัวอย่างน้ำ",
+                "promised_at": at(2026, 11, 4, 9, 0).isoformat(),
+                "contact_method": "line",
+            },
+        )
     assert sla_watch(now=at(2026, 11, 3, 10, 0)) == 0
     assert sla_watch(now=at(2026, 11, 5, 10, 0)) == 2  # resolve: due soon + breached
