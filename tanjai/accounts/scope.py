@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Any
 
 from tanjai.accounts.models import ScopeLevel, StaffProfile
 from tanjai.accounts.roles import Role
@@ -45,21 +44,23 @@ SYSTEM = Actor(
 )
 
 
-def actor_for(user: AbstractBaseUser | AnonymousUser) -> Actor:
+def actor_for(user: Any) -> Actor:
     """The Actor for a Django user; cached on the user object for the request."""
     cached = getattr(user, "_tanjai_actor", None)
     if cached is not None:
         return cached
     if not user.is_authenticated:
         raise PermissionError("not signed in")
-    roles = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-    if user.is_superuser:  # type: ignore[union-attr]
+    roles = frozenset(user.groups.values_list("name", flat=True))
+    if user.is_superuser:
         roles = roles | {Role.ADMIN}
     profile = StaffProfile.objects.filter(user=user).select_related("branch").first()
+    level: str
+    region_id: int | None
+    branch_id: int | None
     if profile is None:
-        level, region_id, branch_id = (
-            (ScopeLevel.ORG, None, None) if Role.ADMIN in roles else (ScopeLevel.BRANCH, None, None)
-        )
+        level = ScopeLevel.ORG if Role.ADMIN in roles else ScopeLevel.BRANCH
+        region_id = branch_id = None
     else:
         level = profile.scope_level
         branch_id = profile.branch_id
@@ -72,5 +73,5 @@ def actor_for(user: AbstractBaseUser | AnonymousUser) -> Actor:
         region_id=region_id,
         branch_id=branch_id,
     )
-    user._tanjai_actor = actor  # type: ignore[union-attr]
+    user._tanjai_actor = actor
     return actor

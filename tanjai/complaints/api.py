@@ -30,6 +30,7 @@ router = Router(tags=["complaints"])
 class CustomerIn(Schema):
     name: str = ""
     phone: str = ""
+    alt_phone: str = ""
     email: str = ""
     line_user_id: str = ""
     account_no: str = ""
@@ -141,6 +142,7 @@ def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
         body["customer"] = {
             "name": c.customer_name,
             "phone": c.customer_phone,
+            "alt_phone": c.customer_phone_alt,
             "email": c.customer_email,
             "line_user_id": c.customer_line_user_id,
             "account_no": c.customer_account_no,

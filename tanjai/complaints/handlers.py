@@ -88,13 +88,14 @@ def inform_customer(
             "the promised time is before the complaint was received",
             errors={"promised_at": ["must be after the time the complaint was received"]},
         )
-    late = complaint.resolve_due_at is not None and inputs.promised_at > complaint.resolve_due_at
-    if late and not inputs.late_reason:
+    deadline = complaint.resolve_due_at
+    late = deadline is not None and inputs.promised_at > deadline
+    if deadline is not None and late and not inputs.late_reason:
         raise InvalidInput(
             "the promised time is after the SLA deadline",
             errors={
                 "late_reason": [
-                    f"give a reason to promise later than the deadline {complaint.resolve_due_at.isoformat()}"
+                    f"give a reason to promise later than the deadline {deadline.isoformat()}"
                 ]
             },
         )

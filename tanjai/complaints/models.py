@@ -48,6 +48,7 @@ class Complaint(models.Model):
     anonymous = models.BooleanField(_("anonymous"), default=False)
     customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
     customer_phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    customer_phone_alt = models.CharField(_("other phone"), max_length=20, blank=True)
     customer_email = models.EmailField(_("e-mail"), blank=True)
     customer_line_user_id = models.CharField(_("LINE user id"), max_length=64, blank=True)
     customer_account_no = models.CharField(

@@ -23,6 +23,8 @@ _SCOPE_READERS = frozenset(Role) - {Role.TECHNICIAN}
 def _technician_filter(actor: Actor) -> Q:
     from tanjai.dispatch.models import WorkOrder
 
+    if actor.user_id is None:
+        return Q(pk__in=[])
     return Q(
         Exists(WorkOrder.objects.filter(complaint_id=OuterRef("pk"), assignees__id=actor.user_id))
     )
@@ -38,9 +40,11 @@ def complaints_visible_to(*, actor: Actor) -> QuerySet[Complaint]:
         return qs.none()
     if actor.scope_level == ScopeLevel.ORG:
         return qs
-    if actor.scope_level == ScopeLevel.REGION:
+    if actor.scope_level == ScopeLevel.REGION and actor.region_id is not None:
         return qs.filter(region_id=actor.region_id)
-    return qs.filter(branch_id=actor.branch_id)
+    if actor.scope_level == ScopeLevel.BRANCH and actor.branch_id is not None:
+        return qs.filter(branch_id=actor.branch_id)
+    return qs.none()
 
 
 def complaint_visible(*, actor: Actor, complaint: Complaint) -> bool:
@@ -50,7 +54,7 @@ def complaint_visible(*, actor: Actor, complaint: Complaint) -> bool:
         region_id=complaint.region_id, branch_id=complaint.branch_id
     ):
         return True
-    if Role.TECHNICIAN in actor.roles:
+    if Role.TECHNICIAN in actor.roles and actor.user_id is not None:
         from tanjai.dispatch.models import WorkOrder
 
         return WorkOrder.objects.filter(

@@ -7,11 +7,15 @@ tanjai.complaints.services.complaint_act is the one door through which it happen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tanjai.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class State(models.TextChoices):
@@ -48,7 +52,7 @@ _CENTRE = frozenset({Role.CENTRE_STAFF, Role.BRANCH_MANAGER})
 @dataclass(frozen=True)
 class Action:
     code: str
-    label: str
+    label: StrOrPromise
     step: int | None
     from_states: frozenset[str]
     # None: a milestone that leaves the state as it is (inform_customer, recategorise).
@@ -60,7 +64,7 @@ class Action:
 
 def _action(
     code: str,
-    label: str,
+    label: StrOrPromise,
     step: int | None,
     from_states: set[str] | frozenset[str],
     to_state: str | None,

@@ -16,7 +16,7 @@ class BearerToken(HttpBearer):
 
         user = token_user(raw=token)
         if user is not None:
-            request.user = user
+            request.user = user  # type: ignore[assignment]
         return user
 
 

@@ -38,11 +38,12 @@ class CustomerInput(BaseModel):
 
     name: Short = ""
     phone: Short = ""
+    alt_phone: Short = ""
     email: Short = ""
     line_user_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
     account_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
 
-    @field_validator("phone")
+    @field_validator("phone", "alt_phone")
     @classmethod
     def _phone(cls, value: str) -> str:
         return phone_normalise(value) if value else ""
@@ -66,7 +67,9 @@ class CustomerInput(BaseModel):
         return digits
 
     def is_empty(self) -> bool:
-        return not any((self.name, self.phone, self.email, self.line_user_id, self.account_no))
+        return not any(
+            (self.name, self.phone, self.alt_phone, self.email, self.line_user_id, self.account_no)
+        )
 
 
 class LocationInput(BaseModel):

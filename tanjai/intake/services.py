@@ -124,6 +124,7 @@ def complaint_register(
                 anonymous=inp.anonymous,
                 customer_name=customer.name if customer else "",
                 customer_phone=customer.phone if customer else "",
+                customer_phone_alt=customer.alt_phone if customer else "",
                 customer_email=customer.email if customer else "",
                 customer_line_user_id=customer.line_user_id if customer else "",
                 customer_account_no=customer.account_no if customer else "",
