@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from tanjai.accounts.services import token_issue
+from tanjai.accounts.services import LockedOut, token_issue
 
 router = Router(tags=["auth"])
 
@@ -19,10 +19,21 @@ class ErrorResponse(Schema):
     detail: str
 
 
-@router.post("/token", auth=None, response={200: TokenResponse, 401: ErrorResponse})
+@router.post(
+    "/token", auth=None, response={200: TokenResponse, 401: ErrorResponse, 429: ErrorResponse}
+)
 def token_create(request: HttpRequest, payload: TokenRequest):
-    """Exchange a username and password for a bearer token (Authorization: Bearer <token>)."""
-    raw = token_issue(username=payload.username, password=payload.password)
+    """Exchange a username and password for a bearer token (Authorization: Bearer <token>).
+
+    After 5 failures for a username (20 for an address) in 15 minutes: 429."""
+    try:
+        raw = token_issue(
+            username=payload.username,
+            password=payload.password,
+            address=request.META.get("REMOTE_ADDR"),
+        )
+    except LockedOut as exc:
+        return 429, {"detail": str(exc)}
     if raw is None:
         return 401, {"detail": "wrong username or password"}
     return 200, {"token": raw}

@@ -82,3 +82,17 @@ class PersonalDataAccess(models.Model):
         verbose_name = _("personal data access")
         verbose_name_plural = _("personal data accesses")
         indexes = [models.Index(fields=["complaint", "at"])]
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in; recent ones lock the username (and the address) for a while."""
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfail_user_at"),
+            models.Index(fields=["address", "at"], name="loginfail_addr_at"),
+        ]

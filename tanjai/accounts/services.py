@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tanjai.accounts.models import (
     ApiToken,
+    LoginFailure,
     PersonalDataAccess,
     ScopeLevel,
     StaffProfile,
@@ -78,10 +79,39 @@ def user_create(
     return user  # type: ignore[return-value]
 
 
-def token_issue(*, username: str, password: str) -> str | None:
-    """A new bearer token for valid credentials, or None. The raw token is shown only once."""
+LOCKOUT_FAILURES_PER_USER = 5
+LOCKOUT_FAILURES_PER_ADDRESS = 20
+LOCKOUT_WINDOW = timedelta(minutes=15)
+
+
+class LockedOut(Exception):
+    """Too many failed sign-ins for this username or address; try again later."""
+
+
+def login_check(*, username: str, address: str | None) -> None:
+    """Refuse before checking the password when recent failures reach the limit, so a
+    guesser learns nothing, even from a right password."""
+    since = timezone.now() - LOCKOUT_WINDOW
+    recent = LoginFailure.objects.filter(at__gte=since)
+    if recent.filter(username=username).count() >= LOCKOUT_FAILURES_PER_USER:
+        raise LockedOut(f"too many failed sign-ins for {username}; try again in 15 minutes")
+    if address and recent.filter(address=address).count() >= LOCKOUT_FAILURES_PER_ADDRESS:
+        raise LockedOut("too many failed sign-ins from this address; try again in 15 minutes")
+
+
+def login_failed(*, username: str, address: str | None) -> None:
+    LoginFailure.objects.create(username=username[:150], address=address)
+    LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+
+
+def token_issue(*, username: str, password: str, address: str | None = None) -> str | None:
+    """A new bearer token for valid credentials, or None. The raw token is shown only once.
+
+    Raises LockedOut after repeated failures."""
+    login_check(username=username, address=address)
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
+        login_failed(username=username, address=address)
         return None
     raw = ApiToken.new_raw_key()
     ApiToken.objects.create(

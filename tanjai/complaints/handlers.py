@@ -83,10 +83,10 @@ def dispatch(
 def inform_customer(
     *, complaint: Complaint, actor: Actor, inputs: i.InformCustomerInput, now: datetime
 ) -> Outcome:
-    if inputs.promised_at <= complaint.received_at:
+    if inputs.promised_at <= now:
         raise InvalidInput(
-            "the promised time is before the complaint was received",
-            errors={"promised_at": ["must be after the time the complaint was received"]},
+            "the promised time has already passed",
+            errors={"promised_at": ["must be in the future"]},
         )
     deadline = complaint.resolve_due_at
     late = deadline is not None and inputs.promised_at > deadline

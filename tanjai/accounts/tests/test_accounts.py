@@ -36,3 +36,24 @@ def test_the_tanjai_console_script_maps_friendly_names():
         check=True,
     )
     assert "--scope" in out.stdout
+
+
+def test_repeated_wrong_passwords_lock_the_username_even_for_the_right_one(client):
+    def attempt(password: str):
+        return client.post(
+            "/api/v1/auth/token",
+            {"username": "chonburi_centre", "password": password},
+            content_type="application/json",
+        )
+
+    for _ in range(5):
+        assert attempt("guess").status_code == 401
+    locked = attempt("pw-tanjai-test")
+    assert locked.status_code == 429 and "15 minutes" in locked.json()["detail"]
+    # Other people are not locked out by it.
+    other = client.post(
+        "/api/v1/auth/token",
+        {"username": "chonburi_manager", "password": "pw-tanjai-test"},
+        content_type="application/json",
+    )
+    assert other.status_code == 200
