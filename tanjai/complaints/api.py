@@ -243,7 +243,7 @@ def complaints_act(
     request: HttpRequest,
     tracking_no: str,
     action: str,
-    payload: Body[dict[str, Any]] = None,  # type: ignore[assignment]
+    payload: Body[dict[str, Any] | None] = None,
 ):
     """Take a workflow action. Send `If-Match: <version>` (or "version" in the body) to be
     refused with 409 if someone else changed the complaint since you read it."""

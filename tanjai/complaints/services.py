@@ -109,7 +109,6 @@ def complaint_act(
     definition = ACTIONS.get(action)
     if definition is None:
         raise InvalidInput(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
-    inputs = action_input_parse(action, data)
     number = complaint_lookup(tracking_no)
     now = now or timezone.now()
     with transaction.atomic():
@@ -133,6 +132,9 @@ def complaint_act(
                 f"cannot {action} a complaint that is {complaint.status} "
                 f"({complaint.get_status_display()}); {action} is allowed only when: {allowed}"
             )
+        # Fields are checked after the state: "cannot verify a received complaint" helps
+        # more than a list of missing fields.
+        inputs = action_input_parse(action, data)
         from_state = complaint.status
         outcome: Outcome = HANDLERS[action](
             complaint=complaint, actor=actor, inputs=inputs, now=now
