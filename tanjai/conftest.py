@@ -62,6 +62,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_world()
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never into var/ of a running demo."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def reseed(transactional_db):
     """Transactional tests start from an emptied database: seed it again."""

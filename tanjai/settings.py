@@ -163,6 +163,9 @@ WHITENOISE_USE_FINDERS = True
 TANJAI_MAX_UPLOAD_BYTES = int(os.environ.get("TANJAI_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = TANJAI_MAX_UPLOAD_BYTES + 1024 * 1024
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
+# Behind a proxy every request comes from the proxy: name the header that carries the
+# client's address (e.g. HTTP_X_REAL_IP) so that sign-in limits count per client.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 TASKS = {
     "default": {

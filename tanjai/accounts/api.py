@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tanjai.accounts.services import LockedOut, token_issue
+from tanjai.core.api import client_address
 
 router = Router(tags=["auth"])
 
@@ -30,7 +31,7 @@ def token_create(request: HttpRequest, payload: TokenRequest):
         raw = token_issue(
             username=payload.username,
             password=payload.password,
-            address=request.META.get("REMOTE_ADDR"),
+            address=client_address(request),
         )
     except LockedOut as exc:
         return 429, {"detail": str(exc)}

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Body, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import ConfigDict, Field
 
 from tanjai.accounts.services import personal_data_access_log
 from tanjai.complaints.errors import InvalidInput, NotFound
@@ -28,6 +29,8 @@ router = Router(tags=["complaints"])
 
 
 class CustomerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str = ""
     phone: str = ""
     alt_phone: str = ""
@@ -37,6 +40,8 @@ class CustomerIn(Schema):
 
 
 class LocationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     address: str = ""
     province: str = ""
     district: str = ""
@@ -45,6 +50,8 @@ class LocationIn(Schema):
 
 
 class ComplaintIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     channel: str
     category: str
     subcategory: str | None = None
@@ -105,13 +112,8 @@ def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
             "satisfaction": c.satisfaction,
             "duplicate_of": c.duplicate_of.tracking_no if c.duplicate_of_id else None,  # type: ignore[union-attr]
             "external_ref": c.external_ref,
-            "location": {
-                "address": c.address,
-                "province": c.province,
-                "district": c.district,
-                "lat": c.lat,
-                "lon": c.lon,
-            },
+            # The house address and the pin identify a person as much as a name does.
+            "location": {"province": c.province, "district": c.district},
             "anonymous": c.anonymous,
             "customer": None,
             "events": [
@@ -138,6 +140,10 @@ def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
             ],
         }
     )
+    if identity_visible(actor=actor, complaint=c):
+        body["location"].update({"address": c.address, "lat": c.lat, "lon": c.lon})
+        if actor.user_id is not None:
+            personal_data_access_log(user_id=actor.user_id, complaint_id=c.pk, via="api")
     if not c.anonymous and identity_visible(actor=actor, complaint=c):
         body["customer"] = {
             "name": c.customer_name,
@@ -147,8 +153,6 @@ def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
             "line_user_id": c.customer_line_user_id,
             "account_no": c.customer_account_no,
         }
-        if actor.user_id is not None:
-            personal_data_access_log(user_id=actor.user_id, complaint_id=c.pk, via="api")
     elif not c.anonymous:
         body["customer"] = "hidden"
     return body
@@ -186,8 +190,8 @@ class ListFilters(Schema):
     received_to: datetime | None = None
     q: str | None = None
     ordering: str = "-received_at"
-    page: int = 1
-    page_size: int = 50
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(50, ge=1, le=200)
 
 
 _ORDERINGS = {"received_at", "-received_at", "resolve_due_at", "-resolve_due_at", "inform_due_at"}
@@ -200,8 +204,6 @@ def complaints_list(request: HttpRequest, filters: Query[ListFilters]):
     `status` takes a comma-separated list; `q` finds Thai words inside sentences."""
     if filters.ordering not in _ORDERINGS:
         raise InvalidInput("bad ordering", errors={"ordering": [f"one of {sorted(_ORDERINGS)}"]})
-    if not 1 <= filters.page_size <= 200 or filters.page < 1:
-        raise InvalidInput("bad page", errors={"page_size": ["1-200"], "page": [">= 1"]})
     qs = complaint_list(
         actor=request_actor(request),
         filters=ComplaintFilters(
@@ -224,7 +226,8 @@ def complaints_list(request: HttpRequest, filters: Query[ListFilters]):
         "page": filters.page,
         "page_size": filters.page_size,
         "has_next": has_next,
-        "count": qs.count() if filters.page == 1 or has_next else start + len(rows),
+        # Past the first page without a next one, the count follows from the rows seen.
+        "count": start + len(rows) if rows and not has_next else qs.count(),
     }
 
 
@@ -248,7 +251,11 @@ def complaints_act(
     """Take a workflow action. Send `If-Match: <version>` (or "version" in the body) to be
     refused with 409 if someone else changed the complaint since you read it."""
     data = dict(payload or {})
-    version = data.pop("version", None) or request.headers.get("If-Match", "").strip('"') or None
+    version = (
+        data.pop("version")
+        if "version" in data
+        else request.headers.get("If-Match", "").strip('"') or None
+    )
     try:
         expected = int(version) if version is not None else None
     except (TypeError, ValueError):
@@ -260,7 +267,18 @@ def complaints_act(
         data=data,
         expected_version=expected,
     )
-    return complaint_detail(request, _reload(request, complaint.tracking_no))
+    visible = complaint_get(actor=request_actor(request), tracking_no=complaint.tracking_no)
+    if visible is None:
+        # Forwarded out of the caller's scope (to another branch or region): the action
+        # took effect, but what follows is no longer theirs to see.
+        return {
+            "tracking_no": complaint.tracking_no,
+            "status": complaint.status,
+            "branch": complaint.branch.code,
+            "version": complaint.version,
+            "out_of_scope": True,
+        }
+    return complaint_detail(request, visible)
 
 
 @router.post(

@@ -14,7 +14,7 @@ from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.errors import Forbidden, InvalidInput, NotFound
 from tanjai.complaints.models import Attachment, AttachmentKind, Complaint
-from tanjai.complaints.selectors import complaint_visible
+from tanjai.complaints.selectors import complaint_visible, technician_on_the_job
 
 # Magic numbers of the types we accept; the name and the browser's claim are not trusted.
 _SIGNATURES: list[tuple[bytes, int, str]] = [
@@ -50,8 +50,10 @@ def attachment_add(
     complaint = Complaint.objects.filter(tracking_no=tracking_no).first()
     if complaint is None or not complaint_visible(actor=actor, complaint=complaint):
         raise NotFound(f"no complaint {tracking_no}")
-    if not actor.has_any(_HANDLERS):
-        raise Forbidden("your role does not add attachments")
+    if not actor.has_any(_HANDLERS - {Role.TECHNICIAN}) and not (
+        Role.TECHNICIAN in actor.roles and technician_on_the_job(actor=actor, complaint=complaint)
+    ):
+        raise Forbidden("only staff handling the complaint add attachments")
     limit = settings.TANJAI_MAX_UPLOAD_BYTES
     content = upload.read(limit + 1)
     if len(content) > limit:

@@ -24,7 +24,6 @@ from tanjai.sla.services import sla_new_cycle, sla_pause_end, sla_pause_start
 class Outcome:
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
-    category_changed: bool = False
     # Run after the event is written, inside the same transaction.
     after: list[Callable[[Event], None]] = field(default_factory=list)
 
@@ -174,6 +173,8 @@ def reopen(*, complaint: Complaint, actor: Actor, inputs: i.ReasonInput, now: da
     complaint.fixed_at = complaint.verified_at = complaint.closed_at = complaint.ended_at = None
     complaint.satisfaction = None
     complaint.customer_reached = None
+    # A new cycle needs a new promise; the 24-hour inform target stays met from the first.
+    complaint.promised_at = None
     sla_new_cycle(complaint, at=now)
     data = _redispatch(complaint, actor, now, inputs.reason)
     data["reopen_count"] = complaint.reopen_count
@@ -213,7 +214,7 @@ def recategorise(
     }
     complaint.category = category
     complaint.subcategory = subcategory
-    return Outcome(note=inputs.note, data=data, category_changed=True)
+    return Outcome(note=inputs.note, data=data)
 
 
 def _end(complaint: Complaint, now: datetime) -> None:
@@ -237,7 +238,10 @@ def mark_duplicate(
         raise InvalidInput("no such master complaint", errors={"of": [f"no complaint {number}"]})
     # Follow a chain to its head so that duplicates never point at duplicates.
     while master.status == State.DUPLICATE and master.duplicate_of_id:
-        master = Complaint.objects.get(pk=master.duplicate_of_id)
+        head = Complaint.objects.get(pk=master.duplicate_of_id)
+        if not complaint_visible(actor=actor, complaint=head):
+            break
+        master = head
     if master.pk == complaint.pk:
         raise InvalidInput(
             "a complaint cannot duplicate itself", errors={"of": ["that is this complaint"]}

@@ -78,14 +78,25 @@ def complaint_get(*, actor: Actor, tracking_no: str) -> Complaint | None:
 
 
 def identity_visible(*, actor: Actor, complaint: Complaint) -> bool:
-    """PDPA: the complainant's identity only for roles that handle the case; for restricted
-    categories (staff conduct, misconduct) only for the branch manager and administrators,
-    plus the officer who registered it."""
+    """PDPA: the complainant's identity only for roles that handle the case (a technician
+    while their work order is open); for restricted categories (staff conduct, misconduct)
+    only for the branch manager and administrators, plus the officer who registered it."""
     if complaint.category.restricted_identity:
         return actor.has_any(RESTRICTED_IDENTITY_ROLES) or (
             actor.user_id is not None and actor.user_id == complaint.registered_by_id
         )
-    return actor.has_any(IDENTITY_ROLES)
+    if actor.has_any(IDENTITY_ROLES - {Role.TECHNICIAN}):
+        return True
+    return Role.TECHNICIAN in actor.roles and technician_on_the_job(
+        actor=actor, complaint=complaint
+    )
+
+
+def technician_on_the_job(*, actor: Actor, complaint: Complaint) -> bool:
+    """A technician needs the customer and the place while their work order is open only."""
+    from tanjai.dispatch.selectors import work_order_open_for
+
+    return work_order_open_for(complaint_id=complaint.pk, user_id=actor.user_id) is not None
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,7 @@ def complaint_act(
         if definition.to_state is not None:
             complaint.status = definition.to_state
         complaint.version += 1
-        sla_recompute(complaint, category_changed=outcome.category_changed)
+        sla_recompute(complaint, now=now)
         complaint.save()
         event = event_append(
             complaint=complaint,

@@ -22,3 +22,13 @@ class BearerToken(HttpBearer):
 
 def request_actor(request: HttpRequest) -> Actor:
     return actor_for(request.user)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's IP address, from the trusted proxy's header when one is configured."""
+    from django.conf import settings
+
+    if settings.CLIENT_IP_HEADER and (value := request.META.get(settings.CLIENT_IP_HEADER)):
+        # X-Forwarded-For lists the hops: the last one is what our proxy saw.
+        return value.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR")

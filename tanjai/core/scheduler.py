@@ -30,10 +30,12 @@ class Job:
 
 
 def jobs() -> list[Job]:
+    from tanjai.notifications.tasks import notifications_retry
     from tanjai.sla.tasks import sla_watch_task
 
     return [
         Job("sla_watch", timedelta(seconds=settings.SLA_WATCH_INTERVAL), sla_watch_task.enqueue),
+        Job("notifications_retry", timedelta(minutes=2), notifications_retry.enqueue),
     ]
 
 

@@ -71,6 +71,21 @@ def _resolve_refs(inp: RegisterInput, actor: Actor) -> dict[str, Any]:
     return {"channel": channel, "category": category, "subcategory": subcategory, "branch": branch}
 
 
+def _external_case(*, channel: Channel, ref: str, actor: Actor) -> Complaint | None:
+    """The complaint already registered for an outside system's case number, if any.
+
+    Re-importing a case returns it; a case registered in someone else's scope is a
+    conflict that names no one's complaint."""
+    from tanjai.complaints.selectors import complaint_visible
+
+    existing = Complaint.objects.filter(channel=channel, external_ref=ref).first()
+    if existing is None:
+        return None
+    if not complaint_visible(actor=actor, complaint=existing):
+        raise Conflict(f"case {ref} from {channel.code} is already registered by another unit")
+    return existing
+
+
 def complaint_register(
     *, actor: Actor, data: dict[str, Any] | RegisterInput, intake_key: str = ""
 ) -> tuple[Complaint, bool]:
@@ -89,15 +104,13 @@ def complaint_register(
     if key and (existing := Complaint.objects.filter(intake_key=key).first()):
         return existing, False
     refs = _resolve_refs(inp, actor)
-    if inp.external_ref and (
-        existing := Complaint.objects.filter(
-            channel=refs["channel"], external_ref=inp.external_ref
-        ).first()
-    ):
-        return existing, False
     branch: Branch = refs["branch"]
     if not actor.covers(region_id=branch.region_id, branch_id=branch.pk):
         raise Forbidden(f"branch {branch.code} is outside your scope")
+    if inp.external_ref:
+        existing = _external_case(channel=refs["channel"], ref=inp.external_ref, actor=actor)
+        if existing:
+            return existing, False
     now = timezone.now()
     received_at = inp.received_at or now
     if received_at > now + timedelta(minutes=5):
@@ -138,7 +151,7 @@ def complaint_register(
             complaint.search_document = search_document(
                 inp.description, complaint.address, complaint.district, complaint.province
             )
-            sla_recompute(complaint)
+            sla_recompute(complaint, now=now)
             complaint.save()
             complaint_register_event(
                 complaint=complaint,
@@ -150,9 +163,7 @@ def complaint_register(
         if key and (existing := Complaint.objects.filter(intake_key=key).first()):
             return existing, False
         if inp.external_ref and (
-            existing := Complaint.objects.filter(
-                channel=refs["channel"], external_ref=inp.external_ref
-            ).first()
+            existing := _external_case(channel=refs["channel"], ref=inp.external_ref, actor=actor)
         ):
             return existing, False
         raise Conflict("the complaint was registered twice at the same moment; reload") from None

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tanjai.core.tasks_compat import task
@@ -11,6 +13,13 @@ from tanjai.notifications.transports import TRANSPORTS
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# An enqueued delivery that has not run within this time is taken as lost and sent again.
+LOST_AFTER = timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8, 16 minutes after the 1st, 2nd, 3rd, 4th failure."""
+    return timedelta(minutes=2**attempts)
 
 
 @task(queue_name="notifications")
@@ -36,9 +45,27 @@ def notification_deliver(notification_id: int) -> str:
             notification.last_error = str(exc)[:2000]
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = NotificationStatus.FAILED
-            notification.save(update_fields=["attempts", "last_error", "status"])
+            else:
+                notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
+            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
             return "failed"
         notification.status = NotificationStatus.SENT
         notification.sent_at = timezone.now()
         notification.save(update_fields=["attempts", "status", "sent_at"])
     return "sent"
+
+
+@task(queue_name="notifications")
+def notifications_retry() -> int:
+    """Enqueue the pending notices that are due another try, or whose delivery was lost
+    (a worker killed before it ran). Locking in notification_deliver keeps this safe even
+    if a delivery is enqueued twice."""
+    now = timezone.now()
+    due = Notification.objects.filter(status=NotificationStatus.PENDING).filter(
+        Q(next_attempt_at__lte=now)
+        | Q(next_attempt_at__isnull=True, created_at__lte=now - LOST_AFTER)
+    )
+    ids = list(due.values_list("id", flat=True)[:1000])
+    for pk in ids:
+        notification_deliver.enqueue(pk)
+    return len(ids)

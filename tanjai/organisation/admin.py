@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from tanjai.organisation.models import Branch, Region, Unit
+from tanjai.organisation.services import branch_centre_ensure, branch_region_sync
 
 
 @admin.register(Region)
@@ -15,6 +16,12 @@ class BranchAdmin(admin.ModelAdmin):
     list_filter = ("region", "special", "active")
     search_fields = ("code", "name_th", "name_en", "province_th")
     list_select_related = ("region",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        branch_centre_ensure(branch=obj)
+        if change and "region" in form.changed_data:
+            branch_region_sync(branch=obj)
 
 
 @admin.register(Unit)

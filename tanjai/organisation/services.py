@@ -39,6 +39,19 @@ def branch_centre_ensure(*, branch: Branch) -> Unit:
     return centre
 
 
+def branch_region_sync(*, branch: Branch) -> int:
+    """A branch moved to another region takes its complaints and its centre along, so that
+    scopes, region reports and escalations follow the new region."""
+    from tanjai.complaints.models import Complaint
+
+    Unit.objects.filter(branch=branch).update(region=branch.region)
+    return (
+        Complaint.objects.filter(branch=branch)
+        .exclude(region=branch.region)
+        .update(region=branch.region)
+    )
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -135,6 +148,8 @@ def branches_import(*, text: str) -> ImportReport:
                     for key in changed:
                         setattr(branch, key, values[key])
                     branch.save(update_fields=changed)
+                    if "region" in changed:
+                        branch_region_sync(branch=branch)
                     report.updated += 1
                 else:
                     report.unchanged += 1

@@ -149,7 +149,7 @@ def _next_check(
             complaint.inform_due_at,
             targets.inform_amount,
             targets.inform_unit,
-            min(targets.warn_before, timedelta(hours=4)),
+            _inform_warning(targets),
             cal,
         )
         if at:
@@ -168,37 +168,60 @@ def _next_check(
     return min(candidates) if candidates else None
 
 
-def sla_recompute(complaint: Complaint, *, category_changed: bool = False) -> None:
+def sla_recompute(complaint: Complaint, *, now: datetime | None = None) -> None:
     """Set the due-time columns from the policy, the calendar and the pauses (no save).
 
     The inform target runs from receipt; the resolve target from the start of the current
     cycle (receipt, or the last reopening) with time spent waiting on the customer left out.
     """
+    now = now or timezone.now()
     cal = calendar_current()
     targets = targets_for(
         category_id=complaint.category_id, subcategory_id=complaint.subcategory_id
     )
-    complaint.inform_due_at = clock.due_at(
+    inform_due = clock.due_at(
         complaint.received_at, targets.inform_amount, targets.inform_unit, cal
     )
     started = complaint.resolve_clock_started_at or complaint.received_at
     complaint.resolve_clock_started_at = started
-    new_resolve_due = clock.due_at(
+    resolve_due = clock.due_at(
         started, targets.resolve_amount, targets.resolve_unit, cal, pauses_of(complaint)
     )
-    if category_changed or new_resolve_due != complaint.resolve_due_at:
-        # A new deadline may not have reached the levels already escalated for the old one.
-        now = timezone.now()
-        complaint.resolve_escalation_level = _level_reached(
-            now,
-            new_resolve_due,
-            targets.resolve_amount,
-            targets.resolve_unit,
-            targets.warn_before,
-            cal,
+    # A moved deadline (a new category, an edited policy or calendar) may lie further out
+    # than the levels already escalated: step back so that the watcher announces the new
+    # deadline's levels, but never forward, which would skip their events and notices.
+    # While the clock is paused there is no deadline and the level stays as it is.
+    if inform_due != complaint.inform_due_at and inform_due is not None:
+        complaint.inform_escalation_level = min(
+            complaint.inform_escalation_level,
+            _level_reached(
+                now,
+                inform_due,
+                targets.inform_amount,
+                targets.inform_unit,
+                _inform_warning(targets),
+                cal,
+            ),
         )
-    complaint.resolve_due_at = new_resolve_due
+    if resolve_due != complaint.resolve_due_at and resolve_due is not None:
+        complaint.resolve_escalation_level = min(
+            complaint.resolve_escalation_level,
+            _level_reached(
+                now,
+                resolve_due,
+                targets.resolve_amount,
+                targets.resolve_unit,
+                targets.warn_before,
+                cal,
+            ),
+        )
+    complaint.inform_due_at = inform_due
+    complaint.resolve_due_at = resolve_due
     complaint.sla_next_check_at = _next_check(complaint, targets, cal)
+
+
+def _inform_warning(targets: Targets) -> timedelta:
+    return min(targets.warn_before, timedelta(hours=4))
 
 
 def _level_reached(
@@ -310,7 +333,7 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
                     complaint.inform_due_at,
                     targets.inform_amount,
                     targets.inform_unit,
-                    min(targets.warn_before, timedelta(hours=4)),
+                    _inform_warning(targets),
                     cal,
                 ),
             )

@@ -50,8 +50,51 @@ def test_a_dispatched_technician_gets_an_email_once(reseed, register, persona, s
 def test_the_scheduler_enqueues_each_slot_once_and_the_worker_runs_the_watcher(reseed):
     from django_tasks_db.models import DBTaskResult
 
-    assert scheduler_tick() == ["sla_watch"]
+    assert scheduler_tick() == ["sla_watch", "notifications_retry"]
     assert scheduler_tick() == []  # a second scheduler in the same slot does nothing
     run_worker()
-    result = DBTaskResult.objects.get()
-    assert result.status == "SUCCESSFUL"
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_send_is_retried_with_backoff_until_it_goes(reseed, register, persona, settings):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from tanjai.notifications.tasks import notifications_retry
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        9,
+        2,
+    )  # nothing listens
+    complaint = register()
+    complaint_act(
+        tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={}
+    )
+    complaint_act(
+        tracking_no=complaint.tracking_no,
+        actor=persona("chonburi_centre"),
+        action="dispatch",
+        data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
+    )
+    run_worker()
+    email = Notification.objects.get(user__username="chonburi_tech", channel="email")
+    assert email.status == NotificationStatus.PENDING and email.attempts == 1 and email.last_error
+    assert email.next_attempt_at > timezone.now()
+    notifications_retry.call()
+    run_worker()
+    assert Notification.objects.get(pk=email.pk).attempts == 1  # not yet due
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        # The technician's notice and the centre's (the forward) both failed once.
+        assert notifications_retry.call() == 2
+        run_worker()
+    email.refresh_from_db()
+    assert email.status == NotificationStatus.SENT and email.attempts == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["chonburi_centre@pwa.test", "chonburi_tech@pwa.test"]

@@ -1,0 +1,131 @@
+"""Edges of scope, privacy and input found in review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from tanjai.accounts.models import PersonalDataAccess
+from tanjai.complaints.models import Complaint, Event
+from tanjai.complaints.services import complaint_act
+from tanjai.conftest import new_complaint_payload
+from tanjai.sla.services import sla_watch
+
+pytestmark = pytest.mark.django_db
+BKK = ZoneInfo("Asia/Bangkok")
+
+
+def test_forwarding_out_of_ones_scope_succeeds_without_showing_the_complaint(api):
+    officer = api("chonburi_officer")
+    number = officer.post("/complaints", new_complaint_payload()).json()["tracking_no"]
+    response = officer.act(number, "forward", {"unit": "khon-kaen-centre"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "tracking_no": number,
+        "status": "forwarded",
+        "branch": "khon-kaen",
+        "version": 2,
+        "out_of_scope": True,
+    }
+    assert api("khonkaen_centre").get(f"/complaints/{number}").status_code == 200
+    assert Complaint.objects.get(tracking_no=number).region.number == 6
+
+
+def test_a_shorter_deadline_after_a_category_change_is_still_escalated(register, persona):
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=BKK), tick=False):
+        complaint = register(category="quality", subcategory="turbid")  # 72 h
+    with time_machine.travel(datetime(2026, 11, 3, 12, 0, tzinfo=BKK), tick=False):  # 27 h later
+        complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("call_centre"),
+            action="recategorise",
+            data={"category": "supply", "subcategory": "no_water"},
+        )  # 24 h: already breached
+    sla_watch(now=datetime(2026, 11, 3, 12, 1, tzinfo=BKK))
+    resolve = Event.objects.filter(
+        complaint=complaint, action="sla_escalated", data__target="resolve"
+    )
+    assert sorted(e.data["level_name"] for e in resolve) == ["breached", "due_soon"]
+
+
+def test_the_address_and_pin_are_personal_data(api):
+    number = api("call_centre").post("/complaints", new_complaint_payload()).json()["tracking_no"]
+    seen_by_analyst = api("analyst").get(f"/complaints/{number}").json()["location"]
+    assert "address" not in seen_by_analyst and "lat" not in seen_by_analyst
+    before = PersonalDataAccess.objects.count()
+    anonymous = (
+        api("call_centre")
+        .post("/complaints", new_complaint_payload(anonymous=True, customer=None))
+        .json()["tracking_no"]
+    )
+    assert PersonalDataAccess.objects.count() == before + 1  # the officer saw the address
+    assert api("chonburi_centre").get(f"/complaints/{anonymous}").json()["location"]["address"]
+
+
+def test_an_outside_case_number_in_another_scope_is_a_conflict_not_a_leak(api):
+    chonburi = api("chonburi_officer")
+    first = chonburi.post(
+        "/complaints", new_complaint_payload(channel="facebook", external_ref="FB-1")
+    )
+    again = chonburi.post(
+        "/complaints", new_complaint_payload(channel="facebook", external_ref="FB-1")
+    )
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["tracking_no"] == first.json()["tracking_no"]
+    other = api("khonkaen_centre").post(
+        "/complaints",
+        new_complaint_payload(channel="facebook", external_ref="FB-1", branch="khon-kaen"),
+    )
+    assert other.status_code == 409 and first.json()["tracking_no"] not in other.content.decode()
+
+
+def test_a_technician_loses_the_customer_when_the_job_ends(api, register, persona):
+    complaint = register()
+    complaint_act(
+        tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={}
+    )
+    complaint_act(
+        tracking_no=complaint.tracking_no,
+        actor=persona("chonburi_centre"),
+        action="dispatch",
+        data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
+    )
+    tech = api("chonburi_tech")
+    assert tech.get(f"/complaints/{complaint.tracking_no}").json()["customer"]["phone"]
+    complaint_act(
+        tracking_no=complaint.tracking_no,
+        actor=persona("chonburi_centre"),
+        action="mark_not_relevant",
+        data={"reason": "ไม่ใช่ท่อ กปภ."},
+    )
+    assert tech.get(f"/complaints/{complaint.tracking_no}").json()["customer"] == "hidden"
+
+
+def test_bad_pages_fields_and_versions(api):
+    officer = api("call_centre")
+    assert officer.get("/complaints", page=10**19).status_code == 400
+    assert officer.get("/complaints", page_size=500).status_code == 400
+    typo = officer.post("/complaints", {**new_complaint_payload(), "custmer": {"name": "x"}})
+    assert typo.status_code == 400 and "custmer" in typo.json()["errors"]
+    number = officer.post("/complaints", new_complaint_payload()).json()["tracking_no"]
+    assert officer.act(number, "forward", {"version": 0}).status_code == 409
+    officer.post("/complaints", new_complaint_payload())
+    page = officer.get("/complaints", page=5, page_size=10).json()
+    assert page["items"] == [] and page["count"] == 2
+
+
+def test_a_branch_moved_to_another_region_takes_its_complaints(register, tmp_path):
+    from django.core.management import call_command
+
+    complaint = register()
+    path = tmp_path / "b.csv"
+    path.write_text(
+        "code,name_th,name_en,region\nchonburi,กปภ.สาขาชลบุรี,PWA Chonburi Branch,2\n",
+        encoding="utf-8",
+    )
+    call_command("import_branches", str(path))
+    complaint.refresh_from_db()
+    assert complaint.region.number == 2
