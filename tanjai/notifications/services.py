@@ -28,39 +28,40 @@ def _staff(*, roles: Iterable[str], branch_id: int | None = None, region_id: int
 
 def notify_users(
     *, users: Iterable, complaint: Complaint, event: Event, subject: str, body: str
-) -> list[Notification]:
+) -> None:
     """An inbox notice for each user, plus an e-mail where they have an address.
 
-    The idempotency key (event, user, channel) makes a repeated call a no-op.
-    """
-    created: list[Notification] = []
+    The idempotency key (event, user, channel) makes a repeat a no-op."""
     now = timezone.now()
+    rows = []
     for user in users:
-        channels = ["inbox"] + (["email"] if user.email else [])
-        for channel in channels:
-            notification, was_created = Notification.objects.get_or_create(
-                idempotency_key=f"event:{event.pk}:user:{user.pk}:{channel}",
-                defaults={
-                    "channel": channel,
-                    "user": user,
-                    "address": user.email if channel == "email" else "",
-                    "subject": subject,
-                    "body": body,
-                    "complaint": complaint,
-                    "event": event,
+        for channel in ["inbox"] + (["email"] if user.email else []):
+            inbox = channel == "inbox"
+            rows.append(
+                Notification(
+                    idempotency_key=f"event:{event.pk}:user:{user.pk}:{channel}",
+                    channel=channel,
+                    user=user,
+                    address="" if inbox else user.email,
+                    subject=subject,
+                    body=body,
+                    complaint=complaint,
+                    event=event,
                     # The inbox is the database itself: stored is delivered.
-                    "status": NotificationStatus.SENT
-                    if channel == "inbox"
-                    else NotificationStatus.PENDING,
-                    "sent_at": now if channel == "inbox" else None,
-                },
+                    status=NotificationStatus.SENT if inbox else NotificationStatus.PENDING,
+                    sent_at=now if inbox else None,
+                )
             )
-            if was_created:
-                created.append(notification)
-    pending = [n.pk for n in created if n.status == NotificationStatus.PENDING]
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    pending = list(
+        Notification.objects.filter(
+            event=event, status=NotificationStatus.PENDING, attempts=0
+        ).values_list("id", flat=True)
+    )
     if pending:
         transaction.on_commit(lambda: _enqueue(pending))
-    return created
 
 
 def _enqueue(ids: list[int]) -> None:
@@ -100,14 +101,33 @@ def event_notify(*, complaint: Complaint, event: Event) -> None:
         )
 
 
-def escalation_notify(*, complaint: Complaint, event: Event, target: str, level: int) -> None:
-    """Due soon and breached: the branch manager. Overdue by a whole target again: the region."""
+def escalation_notify(
+    *,
+    complaint: Complaint,
+    event: Event,
+    target: str,
+    level: int,
+    recipients: dict[tuple[str, int], list] | None = None,
+) -> None:
+    """Due soon and breached: the branch manager. Overdue by a whole target again: the region.
+
+    `recipients` caches who they are across one watcher pass."""
     from tanjai.sla.services import LEVEL_NAMES, OVERDUE_AGAIN
 
+    recipients = {} if recipients is None else recipients
     if level >= OVERDUE_AGAIN:
-        users = _staff(roles=[Role.REGION_OFFICER], region_id=complaint.region_id)
+        key = ("region", complaint.region_id)
+        if key not in recipients:
+            recipients[key] = list(
+                _staff(roles=[Role.REGION_OFFICER], region_id=complaint.region_id)
+            )
     else:
-        users = _staff(roles=[Role.BRANCH_MANAGER], branch_id=complaint.branch_id)
+        key = ("branch", complaint.branch_id)
+        if key not in recipients:
+            recipients[key] = list(
+                _staff(roles=[Role.BRANCH_MANAGER], branch_id=complaint.branch_id)
+            )
+    users = recipients[key]
     label = {
         "inform": "แจ้งลูกค้าภายใน 24 ชม. / inform the customer",
         "resolve": "แก้ไขตาม SLA / resolve",

@@ -311,15 +311,18 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
     now = now or timezone.now()
     cal = calendar_current()
     recorded = 0
+    targets_cache: dict[tuple[int, int | None], Targets] = {}
+    recipients: dict[tuple[str, int], list] = {}
     ids = list(
         Complaint.objects.filter(sla_next_check_at__lte=now)
         .order_by("sla_next_check_at")
         .values_list("id", flat=True)[:batch]
     )
     for complaint in Complaint.objects.filter(id__in=ids).select_related("branch"):
-        targets = targets_for(
-            category_id=complaint.category_id, subcategory_id=complaint.subcategory_id
-        )
+        key = (complaint.category_id, complaint.subcategory_id)
+        if key not in targets_cache:
+            targets_cache[key] = targets_for(category_id=key[0], subcategory_id=key[1])
+        targets = targets_cache[key]
         old_inform, old_resolve = (
             complaint.inform_escalation_level,
             complaint.resolve_escalation_level,
@@ -378,7 +381,13 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
                         data={"target": target, "level": level, "level_name": LEVEL_NAMES[level]},
                         at=now,
                     )
-                    escalation_notify(complaint=complaint, event=event, target=target, level=level)
+                    escalation_notify(
+                        complaint=complaint,
+                        event=event,
+                        target=target,
+                        level=level,
+                        recipients=recipients,
+                    )
                     recorded += 1
     if recorded:
         logger.info("sla_watch recorded %d escalations", recorded)

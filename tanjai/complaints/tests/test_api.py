@@ -203,6 +203,19 @@ def test_lists_are_filtered_by_scope_and_thai_words(api):
     assert officer.get("/complaints", ordering="nonsense").status_code == 400
 
 
+def test_common_and_rare_words_find_the_same(api, monkeypatch):
+    """PostgreSQL takes another path for words with many matches; both must agree."""
+    from tanjai.complaints import selectors
+
+    officer = api("call_centre")
+    for text in ("ท่อประปาแตกหน้าบ้าน", "ท่อแตกริมถนน", "น้ำขุ่นมาก"):
+        officer.post("/complaints", new_complaint_payload(description=text))
+    rare = [i["tracking_no"] for i in officer.get("/complaints", q="ท่อแตก").json()["items"]]
+    monkeypatch.setattr(selectors, "SEARCH_RARE_LIMIT", 1)
+    common = [i["tracking_no"] for i in officer.get("/complaints", q="ท่อแตก").json()["items"]]
+    assert len(rare) == 2 and rare == common
+
+
 def test_identity_is_shown_only_to_those_who_need_it_and_every_showing_is_logged(api):
     officer = api("call_centre")
     number = officer.post("/complaints", new_complaint_payload()).json()["tracking_no"]

@@ -97,4 +97,7 @@ def test_a_failed_send_is_retried_with_backoff_until_it_goes(reseed, register, p
         run_worker()
     email.refresh_from_db()
     assert email.status == NotificationStatus.SENT and email.attempts == 2
-    assert sorted(m.to[0] for m in mail.outbox) == ["chonburi_centre@pwa.test", "chonburi_tech@pwa.test"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "chonburi_centre@pwa.test",
+        "chonburi_tech@pwa.test",
+    ]
