@@ -35,7 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
         parser.add_argument("--demo-complaints", type=int, default=2000)
-        parser.add_argument("--no-worker", action="store_true", help="run web only (workers run apart)")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="run web only (workers run apart)"
+        )
 
     def handle(self, *args, **options):
         from tanjai.complaints.models import Complaint
@@ -54,11 +56,16 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not options["no_worker"]:
             stop = threading.Event()
-            threading.Thread(target=_worker_thread, args=(stop,), daemon=True, name="worker").start()
+            threading.Thread(
+                target=_worker_thread, args=(stop,), daemon=True, name="worker"
+            ).start()
             threading.Thread(
                 target=scheduler_run, kwargs={"stop": stop}, daemon=True, name="scheduler"
             ).start()
         self.stdout.write(f"Tanjai at http://{options['host']}:{options['port']}/")
         call_command(
-            "runserver", f"{options['host']}:{options['port']}", use_reloader=False, use_threading=True
+            "runserver",
+            f"{options['host']}:{options['port']}",
+            use_reloader=False,
+            use_threading=True,
         )
