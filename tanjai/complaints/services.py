@@ -112,12 +112,10 @@ def complaint_act(
     number = complaint_lookup(tracking_no)
     now = now or timezone.now()
     with transaction.atomic():
-        complaint = (
-            Complaint.objects.select_for_update(of=("self",))
-            .select_related("branch", "category")
-            .filter(tracking_no=number)
-            .first()
-        )
+        # Lock the row alone: with a join, PostgreSQL re-checks the join against the row
+        # another transaction just committed (a forward to another branch changes
+        # branch_id) and would answer "no such row" instead of the new version.
+        complaint = Complaint.objects.select_for_update().filter(tracking_no=number).first()
         if complaint is None or not complaint_visible(actor=actor, complaint=complaint):
             raise NotFound(f"no complaint {number}")
         _authorise(actor, definition, complaint)

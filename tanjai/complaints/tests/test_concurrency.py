@@ -53,12 +53,38 @@ def test_two_officers_forward_at_once_one_wins(reseed, register, persona):
         lambda: complaint_act(
             tracking_no=complaint.tracking_no,
             actor=officer,
-            action="mark_not_relevant",
-            data={"reason": "ซ้ำ"},
+            action="forward",
+            data={"unit": "pattaya-centre"},
         ),
     )
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], WorkflowError) and errors[0].status == 409
+    assert "forwarded" in errors[0].message
+    assert Event.objects.filter(complaint=complaint, action="forward").count() == 1
+
+
+def test_two_people_acting_on_the_version_they_saw_one_wins(reseed, register, persona):
+    complaint = register()
+    seen = complaint.version
+    call_centre, officer = persona("call_centre"), persona("chonburi_officer")
+    outcomes = race(
+        lambda: complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=call_centre,
+            action="forward",
+            data={},
+            expected_version=seen,
+        ),
+        lambda: complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=officer,
+            action="mark_not_relevant",
+            data={"reason": "ซ้ำ"},
+            expected_version=seen,
+        ),
+    )
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(errors) == 1 and errors[0].status == 409
     assert Event.objects.filter(complaint=complaint).exclude(action="register").count() == 1
 
 

@@ -7,7 +7,7 @@ import math
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -80,6 +80,8 @@ class Generator:
         seed: int = 1,
         end: date | None = None,
         technicians_per_branch: int = 2,
+        days: int = 730,
+        branches: Sequence[str] | None = None,
     ) -> None:
         from tanjai.reference.services import all_seed
 
@@ -95,9 +97,9 @@ class Generator:
             if end == today
             else datetime.combine(end, datetime.max.time(), BANGKOK).astimezone(UTC)
         ).replace(microsecond=0)
-        # Two Thai fiscal years (1 October - 30 September) up to --end.
-        self.start = self.now - timedelta(days=730)
-        self.world = World(self.rng, technicians_per_branch)
+        # By default two Thai fiscal years (1 October - 30 September) up to --end.
+        self.start = self.now - timedelta(days=days)
+        self.world = World(self.rng, technicians_per_branch, branches)
         self.codes: dict[Any, str] = {c.pk: c.code for c in self.world.channels}
         self.codes.update({("c", c.pk): c.code for c in self.world.categories})
         # Recent complaints per branch, for duplicates to point at.
@@ -401,6 +403,8 @@ def seed_demo(
     technicians_per_branch: int = 2,
     progress: Callable[[str], None] | None = None,
     pipeline: bool | None = None,
+    days: int = 730,
+    branches: Sequence[str] | None = None,
 ) -> SeedReport:
     """Add `complaints` demo complaints with their histories; see the module docstring.
 
@@ -409,7 +413,13 @@ def seed_demo(
     one builds batch k+1; tracking numbers are then reserved in their own short transactions.
     """
     started = time.perf_counter()
-    gen = Generator(seed=seed, end=end, technicians_per_branch=technicians_per_branch)
+    gen = Generator(
+        seed=seed,
+        end=end,
+        technicians_per_branch=technicians_per_branch,
+        days=days,
+        branches=branches,
+    )
     report = gen.report
     if progress and report.technicians_created:
         progress(f"created {report.technicians_created} technician accounts")

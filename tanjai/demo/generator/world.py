@@ -62,7 +62,12 @@ class _BranchInfo:
 
 
 class World:
-    def __init__(self, rng: random.Random, technicians_per_branch: int) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        technicians_per_branch: int,
+        branch_codes: Sequence[str] | None = None,
+    ) -> None:
         self.rng = rng
         self.calendar = calendar_current()
         channels = list(Channel.objects.filter(active=True))
@@ -97,13 +102,12 @@ class World:
             for c, s in pairs
         }
         centres = {u.branch_id: u for u in Unit.objects.filter(kind=UnitKind.CENTRE, active=True)}
-        branches = [
-            b
-            for b in Branch.objects.filter(active=True).select_related("region")
-            if b.pk in centres
-        ]
+        active = Branch.objects.filter(active=True).select_related("region")
+        if branch_codes:
+            active = active.filter(code__in=list(branch_codes))
+        branches = [b for b in active if b.pk in centres]
         if not branches:
-            raise RuntimeError("no active branch with a Prapa Tanjai centre; run all_seed first")
+            raise ValueError("no active branch with a Prapa Tanjai centre among those asked for")
         self.technicians_created = technicians_ensure(
             branches=branches, per_branch=technicians_per_branch, rng=rng
         )

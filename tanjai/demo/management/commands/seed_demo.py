@@ -25,6 +25,15 @@ class Command(BaseCommand):
             help="last day of the data, YYYY-MM-DD (default today)",
         )
         parser.add_argument(
+            "--days",
+            type=int,
+            default=730,
+            help="spread over this many days up to --end (default 730)",
+        )
+        parser.add_argument(
+            "--branches", default="", help="comma-separated branch codes (default: all branches)"
+        )
+        parser.add_argument(
             "--technicians-per-branch",
             type=int,
             default=2,
@@ -37,6 +46,8 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         if options["complaints"] < 0:
             raise CommandError("--complaints must be 0 or more")
+        if options["days"] < 1:
+            raise CommandError("--days must be 1 or more")
 
         def progress(line: str) -> None:
             if verbosity >= 1:
@@ -56,6 +67,8 @@ class Command(BaseCommand):
                 end=options["end"],
                 technicians_per_branch=options["technicians_per_branch"],
                 progress=progress,
+                days=options["days"],
+                branches=[c.strip() for c in options["branches"].split(",") if c.strip()] or None,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None

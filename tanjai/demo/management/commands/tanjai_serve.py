@@ -53,6 +53,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"demo accounts (password {DEMO_PASSWORD}): {', '.join(made)}")
             if options["demo_complaints"]:
                 call_command("seed_demo", complaints=options["demo_complaints"], verbosity=0)
+                # The demo branches also get this week's work, so every queue has something.
+                call_command(
+                    "seed_demo",
+                    complaints=60,
+                    days=4,
+                    branches="chonburi,khon-kaen",
+                    seed=2,
+                    verbosity=0,
+                )
         call_command("collectstatic", interactive=False, verbosity=0)
         if not options["no_worker"]:
             stop = threading.Event()
