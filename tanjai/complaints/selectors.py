@@ -113,8 +113,7 @@ class ComplaintFilters:
 
 
 # Below this many matches, a search collects them all through the word index and sorts
-# them; above it, the matches are common enough that walking the complaints newest first
-# finds a page of them at once.
+# them; above it, walking the complaints newest first finds a page of them at once.
 SEARCH_RARE_LIMIT = 1000
 _WORDS = "string_to_array(complaints_complaint.search_document, ' ') @> %s::text[]"
 
@@ -122,31 +121,66 @@ _WORDS = "string_to_array(complaints_complaint.search_document, ' ') @> %s::text
 def text_search_filter(qs: QuerySet[Complaint], q: str) -> QuerySet[Complaint]:
     """Every word of the query must be a word of the complaint (Thai segmented, see core.text).
 
-    On PostgreSQL a GIN index over the words array answers it. Segmentation splits Thai
-    compounds into words that always occur together, which the planner takes for
-    independent and so underestimates: a rare or absent word would then be looked for by
-    walking every complaint. A capped count through the index first tells rare from common,
-    and rare matches are fetched by id through the index. Elsewhere: LIKE on the
-    space-delimited word list.
+    Elsewhere than PostgreSQL: LIKE on the space-delimited word list. On PostgreSQL a GIN
+    index over the words array answers it, but the planner needs help to pick its plan:
+
+    - Segmentation splits Thai compounds into words that always occur together
+      (หัวดับเพลิง: หัว, ดับ, เพลิง); the planner multiplies their frequencies as if they
+      were independent, thinks the matches rare, and fetches and sorts tens of thousands.
+      So when the statistics know every word as common, only the rarest goes to the index
+      (an estimate it gets right) and the others are checked on the rows, in a form the
+      planner does not count as selective: it then walks the complaints newest first.
+    - A word the statistics do not know may be rare or absent; walking would read every
+      complaint. A capped count through the index tells; rare matches are taken by id.
     """
     words = list(dict.fromkeys(search_words(q)))[:10]
     if not words:
         return qs
     if qs.db == "default" and _is_postgres():
-        from django.db import connection
-
-        # LIMIT keeps the subquery from being flattened into the outer query's plan.
-        # Built from constants only; the words go in as parameters.
-        matching = f"SELECT id FROM complaints_complaint WHERE {_WORDS} LIMIT {SEARCH_RARE_LIMIT:d}"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({matching}) m", (words,))  # noqa: S608
-            (count,) = cursor.fetchone()
-        if count < SEARCH_RARE_LIMIT:
-            return qs.filter(pk__in=RawSQL(matching, (words,)))  # noqa: S611
-        return qs.filter(RawSQL(_WORDS, (words,), output_field=BooleanField()))  # noqa: S611
+        return _postgres_words_filter(qs, words)
     for word in words:
         qs = qs.filter(search_document__contains=f" {word} ")
     return qs
+
+
+def _postgres_words_filter(qs: QuerySet[Complaint], words: list[str]) -> QuerySet[Complaint]:
+    from django.db import connection
+
+    frequencies = _common_word_frequencies(words)
+    if len(frequencies) == len(words):
+        rarest = min(words, key=frequencies.__getitem__)
+        qs = qs.filter(RawSQL(_WORDS, ([rarest],), output_field=BooleanField()))  # noqa: S611
+        others = [w for w in words if w != rarest]
+        if others:
+            # One product of positions: a single clause of unknown selectivity to the planner.
+            product = " * ".join(["strpos(complaints_complaint.search_document, %s)"] * len(others))
+            qs = qs.filter(
+                RawSQL(f"({product}) > 0", [f" {w} " for w in others], output_field=BooleanField())  # noqa: S611
+            )
+        return qs
+    # Built from constants only; the words go in as parameters.
+    matching = f"SELECT id FROM complaints_complaint WHERE {_WORDS} LIMIT {SEARCH_RARE_LIMIT:d}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({matching}) m", (words,))  # noqa: S608
+        (count,) = cursor.fetchone()
+    if count < SEARCH_RARE_LIMIT:
+        return qs.filter(pk__in=RawSQL(matching, (words,)))  # noqa: S611
+    return qs.filter(RawSQL(_WORDS, (words,), output_field=BooleanField()))  # noqa: S611
+
+
+def _common_word_frequencies(words: list[str]) -> dict[str, float]:
+    """The share of complaints containing each word, for the words PostgreSQL's statistics
+    of the word index list among the most common (ANALYZE keeps them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e, f FROM pg_stats s, unnest(s.most_common_elems::text::text[], "
+            "s.most_common_elem_freqs[1:array_length(s.most_common_elems, 1)]) AS u(e, f) "
+            "WHERE s.tablename = 'cmp_search_words' AND e = ANY(%s)",
+            (words,),
+        )
+        return dict(cursor.fetchall())
 
 
 def _is_postgres() -> bool:

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tanjai.accounts.models import PersonalDataAccess
@@ -274,3 +275,19 @@ def test_openapi_docs_and_health(client):
     assert "/api/v1/auth/token" in paths
     assert client.get("/api/v1/docs").status_code == 200
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL statistics")
+def test_words_the_statistics_know_as_common_find_the_same(api):
+    from tanjai.complaints.selectors import _common_word_frequencies
+
+    officer = api("call_centre")
+    texts = ["หัวดับเพลิงหน้าบ้านรั่ว", "ท่อแตกข้างหัวดับเพลิง", "น้ำขุ่นมาก", "ดับเพลิงไม่ได้"] * 8
+    for text in texts:
+        officer.post("/complaints", new_complaint_payload(description=text))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE complaints_complaint")
+    assert set(_common_word_frequencies(["หัว", "ดับ", "เพลิง"])) == {"หัว", "ดับ", "เพลิง"}
+    found = officer.get("/complaints", q="หัวดับเพลิง", page_size=100).json()
+    assert found["count"] == 16
+    assert {i["description"] for i in found["items"]} == {texts[0], texts[1]}
