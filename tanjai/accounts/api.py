@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from tanjai.accounts.services import LockedOut, token_issue
 from tanjai.core.api import client_address
@@ -34,7 +34,7 @@ def token_create(request: HttpRequest, payload: TokenRequest):
             address=client_address(request),
         )
     except LockedOut as exc:
-        return 429, {"detail": str(exc)}
+        return Status(429, {"detail": str(exc)})
     if raw is None:
-        return 401, {"detail": "wrong username or password"}
-    return 200, {"token": raw}
+        return Status(401, {"detail": "wrong username or password"})
+    return Status(200, {"token": raw})

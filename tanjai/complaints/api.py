@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, File, Form, Query, Router, Schema
+from ninja import Body, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
@@ -174,8 +174,8 @@ def complaints_create(request: HttpRequest, payload: ComplaintIn):
         data=payload.model_dump(exclude_unset=True),
         intake_key=request.headers.get("Idempotency-Key", "")[:100],
     )
-    return (201 if created else 200), complaint_detail(
-        request, _reload(request, complaint.tracking_no)
+    return Status(
+        201 if created else 200, complaint_detail(request, _reload(request, complaint.tracking_no))
     )
 
 
@@ -296,10 +296,11 @@ def attachments_create(
     attachment, created = attachment_add(
         actor=actor, tracking_no=number, upload=file, kind=kind, now=timezone.now()
     )
-    return (201 if created else 200), {
+    body = {
         "id": attachment.pk,
         "kind": attachment.kind,
         "name": attachment.original_name,
         "content_type": attachment.content_type,
         "size": attachment.size,
     }
+    return Status(201 if created else 200, body)
