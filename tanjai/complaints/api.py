@@ -14,6 +14,12 @@ from pydantic import ConfigDict, Field
 from tanjai.accounts.services import personal_data_access_log
 from tanjai.complaints.errors import InvalidInput, NotFound
 from tanjai.complaints.models import Complaint
+from tanjai.complaints.schemas import (
+    AttachmentOut,
+    ComplaintDetailOut,
+    ComplaintPageOut,
+    OutOfScopeOut,
+)
 from tanjai.complaints.selectors import (
     ComplaintFilters,
     complaint_get,
@@ -22,6 +28,7 @@ from tanjai.complaints.selectors import (
 )
 from tanjai.complaints.services import complaint_act, complaint_lookup
 from tanjai.core.api import request_actor
+from tanjai.core.text import mask_personal_text
 from tanjai.intake.services import complaint_register
 from tanjai.sla.services import sla_status
 
@@ -140,11 +147,18 @@ def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
             ],
         }
     )
-    if identity_visible(actor=actor, complaint=c):
+    sees_identity = identity_visible(actor=actor, complaint=c)
+    if sees_identity:
         body["location"].update({"address": c.address, "lat": c.lat, "lon": c.lon})
         if actor.user_id is not None:
             personal_data_access_log(user_id=actor.user_id, complaint_id=c.pk, via="api")
-    if not c.anonymous and identity_visible(actor=actor, complaint=c):
+    else:
+        # Free text often carries phone and house numbers: masked for those who may not
+        # see the complainant.
+        body["description"] = mask_personal_text(c.description)
+        for event in body["events"]:
+            event["note"] = mask_personal_text(event["note"])
+    if not c.anonymous and sees_identity:
         body["customer"] = {
             "name": c.customer_name,
             "phone": c.customer_phone,
@@ -165,7 +179,16 @@ def _reload(request: HttpRequest, tracking_no: str) -> Complaint:
     return complaint
 
 
-@router.post("", response={200: dict, 201: dict, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
+@router.post(
+    "",
+    response={
+        200: ComplaintDetailOut,
+        201: ComplaintDetailOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+    },
+)
 def complaints_create(request: HttpRequest, payload: ComplaintIn):
     """Register a complaint (step 1). Send an Idempotency-Key header to make retries safe:
     the same key returns the complaint created the first time (200) instead of a new one."""
@@ -197,7 +220,7 @@ class ListFilters(Schema):
 _ORDERINGS = {"received_at", "-received_at", "resolve_due_at", "-resolve_due_at", "inform_due_at"}
 
 
-@router.get("", response={200: dict, 400: ErrorOut})
+@router.get("", response={200: ComplaintPageOut, 400: ErrorOut})
 def complaints_list(request: HttpRequest, filters: Query[ListFilters]):
     """Complaints in the caller's scope, newest first (or ?ordering=resolve_due_at).
 
@@ -231,7 +254,7 @@ def complaints_list(request: HttpRequest, filters: Query[ListFilters]):
     }
 
 
-@router.get("/{tracking_no}", response={200: dict, 404: ErrorOut})
+@router.get("/{tracking_no}", response={200: ComplaintDetailOut, 404: ErrorOut})
 def complaints_get(request: HttpRequest, tracking_no: str):
     """One complaint with its SLA, milestones and event log. 404 both for a number that does
     not exist and for one outside the caller's scope."""
@@ -240,7 +263,13 @@ def complaints_get(request: HttpRequest, tracking_no: str):
 
 @router.post(
     "/{tracking_no}/actions/{action}",
-    response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        200: ComplaintDetailOut | OutOfScopeOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
 )
 def complaints_act(
     request: HttpRequest,
@@ -282,7 +311,8 @@ def complaints_act(
 
 
 @router.post(
-    "/{tracking_no}/attachments", response={201: dict, 200: dict, 400: ErrorOut, 404: ErrorOut}
+    "/{tracking_no}/attachments",
+    response={201: AttachmentOut, 200: AttachmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def attachments_create(
     request: HttpRequest, tracking_no: str, file: File[UploadedFile], kind: Form[str] = "document"

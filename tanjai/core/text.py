@@ -63,3 +63,18 @@ def search_document(*parts: str) -> str:
         if part:
             words.extend(search_words(part))
     return " " + " ".join(dict.fromkeys(words)) + " " if words else ""
+
+
+# Thai phone numbers (0X-XXX-XXXX, +66…, with spaces, dots or dashes) and house numbers
+# written after บ้านเลขที่ / เลขที่ / ม. or as 12/3-style numbers.
+_PHONE = re.compile(r"(?<!\d)(?:\+?66|0)(?:[\s.-]?\d){8,9}(?!\d)")
+_HOUSE = re.compile(r"(บ้านเลขที่|เลขที่)\s*[\d/-]+|(?<![\d/])\d{1,5}/\d{1,4}(?![\d/])")
+
+
+def mask_personal_text(text: str) -> str:
+    """Free text with phone numbers and house numbers masked, for readers who may not see
+    the complainant (PDPA) and for reports and exports."""
+    if not text:
+        return text
+    text = _PHONE.sub("[เบอร์โทร]", text)
+    return _HOUSE.sub(lambda m: (m.group(1) + " " if m.group(1) else "") + "[เลขที่]", text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tanjai.complaints.errors import Conflict, Forbidden, InvalidInput, NotAllowedInState, NotFound
@@ -403,3 +404,17 @@ def test_the_event_log_cannot_be_changed(register):
         Event.objects.filter(pk=event.pk).update(note="x")
     with pytest.raises(TypeError):
         event.delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger")
+def test_the_database_itself_refuses_to_rewrite_the_event_log(register):
+    from django.db import DatabaseError, transaction
+
+    event = Event.objects.filter(complaint=register()).first()
+    for sql in (
+        "UPDATE complaints_event SET note = 'x' WHERE id = %s",
+        "DELETE FROM complaints_event WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [event.pk])

@@ -61,3 +61,19 @@ def test_thai_words_are_found_inside_sentences():
     assert {"น้ำ", "ไหล", "ท่อ", "ประปา", "แตก"} <= set(words)
     doc = search_document("ท่อประปาแตกหน้าบ้าน")
     assert " แตก " in doc and doc.startswith(" ")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("โทร 081-234-5678 ด่วน", "โทร [เบอร์โทร] ด่วน"),
+        ("ติดต่อ +66 81 234 5678", "ติดต่อ [เบอร์โทร]"),
+        ("บ้านเลขที่ 12/3 ซอยวัดใหม่", "บ้านเลขที่ [เลขที่] ซอยวัดใหม่"),
+        ("หน้าบ้าน 45/12 หมู่ 3", "หน้าบ้าน [เลขที่] หมู่ 3"),
+        ("ท่อ 100 มม. แตก ปี 2569", "ท่อ 100 มม. แตก ปี 2569"),
+    ],
+)
+def test_phone_and_house_numbers_are_masked_and_nothing_else(text, masked):
+    from tanjai.core.text import mask_personal_text
+
+    assert mask_personal_text(text) == masked
