@@ -415,6 +415,9 @@ def test_the_database_itself_refuses_to_rewrite_the_event_log(register):
         "UPDATE complaints_event SET note = 'x' WHERE id = %s",
         "DELETE FROM complaints_event WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
