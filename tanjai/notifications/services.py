@@ -112,7 +112,7 @@ def escalation_notify(
     """Due soon and breached: the branch manager. Overdue by a whole target again: the region.
 
     `recipients` caches who they are across one watcher pass."""
-    from tanjai.sla.services import LEVEL_NAMES, OVERDUE_AGAIN
+    from tanjai.sla.escalation import LEVEL_NAMES, OVERDUE_AGAIN
 
     recipients = {} if recipients is None else recipients
     if level >= OVERDUE_AGAIN:

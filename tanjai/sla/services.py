@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tanjai.sla import clock
+from tanjai.sla.escalation import (
+    LEVEL_NAMES,
+    Targets,
+    deadlines_apply,
+    escalate,
+)
 from tanjai.sla.models import CalendarDay, CalendarSettings, SlaPolicy
 
 if TYPE_CHECKING:
@@ -19,8 +24,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-WARN, BREACHED, OVERDUE_AGAIN = 1, 2, 3
-LEVEL_NAMES = {WARN: "due_soon", BREACHED: "breached", OVERDUE_AGAIN: "overdue_again"}
 
 _CALENDAR_TTL = 60.0
 _calendar_cache: tuple[float, clock.WorkingCalendar] | None = None
@@ -68,15 +71,6 @@ def calendar_build() -> clock.WorkingCalendar:
     )
 
 
-@dataclass(frozen=True)
-class Targets:
-    inform_amount: int
-    inform_unit: str
-    resolve_amount: int
-    resolve_unit: str
-    warn_before: timedelta
-
-
 DEFAULT_TARGETS = Targets(24, "calendar_hours", 15, "working_days", timedelta(hours=4))
 
 
@@ -116,128 +110,30 @@ def pauses_of(complaint: Complaint) -> list[clock.Pause]:
     ]
 
 
-def _threshold(
-    level: int,
-    due: datetime | None,
-    amount: int,
-    unit: str,
-    warn: timedelta,
-    cal: clock.WorkingCalendar,
-) -> datetime | None:
-    """When a target reaches an escalation level: warn before the deadline, breach at it,
-    and 'overdue again' once a whole further target has passed."""
-    if due is None:
-        return None
-    if level == WARN:
-        return due - warn
-    if level == BREACHED:
-        return due
-    if level == OVERDUE_AGAIN:
-        return clock.due_at(due, amount, unit, cal)
-    return None
-
-
-def _next_check(
-    complaint: Complaint, targets: Targets, cal: clock.WorkingCalendar
-) -> datetime | None:
-    candidates: list[datetime] = []
-    if not complaint.is_open:
-        return None
-    if complaint.informed_at is None and complaint.inform_escalation_level < OVERDUE_AGAIN:
-        at = _threshold(
-            complaint.inform_escalation_level + 1,
-            complaint.inform_due_at,
-            targets.inform_amount,
-            targets.inform_unit,
-            _inform_warning(targets),
-            cal,
-        )
-        if at:
-            candidates.append(at)
-    if complaint.resolve_escalation_level < OVERDUE_AGAIN:
-        at = _threshold(
-            complaint.resolve_escalation_level + 1,
-            complaint.resolve_due_at,
-            targets.resolve_amount,
-            targets.resolve_unit,
-            targets.warn_before,
-            cal,
-        )
-        if at:
-            candidates.append(at)
-    return min(candidates) if candidates else None
-
-
 def sla_recompute(complaint: Complaint, *, now: datetime | None = None) -> None:
     """Set the due-time columns from the policy, the calendar and the pauses (no save).
 
     The inform target runs from receipt; the resolve target from the start of the current
     cycle (receipt, or the last reopening) with time spent waiting on the customer left out.
     """
-    now = now or timezone.now()
     cal = calendar_current()
     targets = targets_for(
         category_id=complaint.category_id, subcategory_id=complaint.subcategory_id
     )
-    inform_due = clock.due_at(
-        complaint.received_at, targets.inform_amount, targets.inform_unit, cal
-    )
     started = complaint.resolve_clock_started_at or complaint.received_at
     complaint.resolve_clock_started_at = started
-    resolve_due = clock.due_at(
-        started, targets.resolve_amount, targets.resolve_unit, cal, pauses_of(complaint)
+    deadlines_apply(
+        complaint,
+        inform_due=clock.due_at(
+            complaint.received_at, targets.inform_amount, targets.inform_unit, cal
+        ),
+        resolve_due=clock.due_at(
+            started, targets.resolve_amount, targets.resolve_unit, cal, pauses_of(complaint)
+        ),
+        targets=targets,
+        cal=cal,
+        now=now or timezone.now(),
     )
-    # A moved deadline (a new category, an edited policy or calendar) may lie further out
-    # than the levels already escalated: step back so that the watcher announces the new
-    # deadline's levels, but never forward, which would skip their events and notices.
-    # While the clock is paused there is no deadline and the level stays as it is.
-    if inform_due != complaint.inform_due_at and inform_due is not None:
-        complaint.inform_escalation_level = min(
-            complaint.inform_escalation_level,
-            _level_reached(
-                now,
-                inform_due,
-                targets.inform_amount,
-                targets.inform_unit,
-                _inform_warning(targets),
-                cal,
-            ),
-        )
-    if resolve_due != complaint.resolve_due_at and resolve_due is not None:
-        complaint.resolve_escalation_level = min(
-            complaint.resolve_escalation_level,
-            _level_reached(
-                now,
-                resolve_due,
-                targets.resolve_amount,
-                targets.resolve_unit,
-                targets.warn_before,
-                cal,
-            ),
-        )
-    complaint.inform_due_at = inform_due
-    complaint.resolve_due_at = resolve_due
-    complaint.sla_next_check_at = _next_check(complaint, targets, cal)
-
-
-def _inform_warning(targets: Targets) -> timedelta:
-    return min(targets.warn_before, timedelta(hours=4))
-
-
-def _level_reached(
-    now: datetime,
-    due: datetime | None,
-    amount: int,
-    unit: str,
-    warn: timedelta,
-    cal: clock.WorkingCalendar,
-) -> int:
-    level = 0
-    for candidate in (WARN, BREACHED, OVERDUE_AGAIN):
-        at = _threshold(candidate, due, amount, unit, warn, cal)
-        if at is not None and at <= now:
-            level = candidate
-    return level
 
 
 def sla_pause_start(complaint: Complaint, *, at: datetime) -> None:
@@ -327,35 +223,7 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
             complaint.inform_escalation_level,
             complaint.resolve_escalation_level,
         )
-        new_inform = old_inform
-        if complaint.informed_at is None:
-            new_inform = max(
-                old_inform,
-                _level_reached(
-                    now,
-                    complaint.inform_due_at,
-                    targets.inform_amount,
-                    targets.inform_unit,
-                    _inform_warning(targets),
-                    cal,
-                ),
-            )
-        new_resolve = max(
-            old_resolve,
-            _level_reached(
-                now,
-                complaint.resolve_due_at,
-                targets.resolve_amount,
-                targets.resolve_unit,
-                targets.warn_before,
-                cal,
-            ),
-        )
-        complaint.inform_escalation_level, complaint.resolve_escalation_level = (
-            new_inform,
-            new_resolve,
-        )
-        next_check = _next_check(complaint, targets, cal)
+        escalations = escalate(complaint, targets=targets, cal=cal, now=now)
         with transaction.atomic():
             won = Complaint.objects.filter(
                 pk=complaint.pk,
@@ -363,32 +231,28 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
                 resolve_escalation_level=old_resolve,
                 version=complaint.version,
             ).update(
-                inform_escalation_level=new_inform,
-                resolve_escalation_level=new_resolve,
-                sla_next_check_at=next_check,
+                inform_escalation_level=complaint.inform_escalation_level,
+                resolve_escalation_level=complaint.resolve_escalation_level,
+                sla_next_check_at=complaint.sla_next_check_at,
             )
             if not won:
                 continue  # another watcher, or a workflow action, got there first
-            for target, old, new in (
-                ("inform", old_inform, new_inform),
-                ("resolve", old_resolve, new_resolve),
-            ):
-                for level in range(old + 1, new + 1):
-                    event = event_append(
-                        complaint=complaint,
-                        actor=None,
-                        action="sla_escalated",
-                        data={"target": target, "level": level, "level_name": LEVEL_NAMES[level]},
-                        at=now,
-                    )
-                    escalation_notify(
-                        complaint=complaint,
-                        event=event,
-                        target=target,
-                        level=level,
-                        recipients=recipients,
-                    )
-                    recorded += 1
+            for target, level in escalations:
+                event = event_append(
+                    complaint=complaint,
+                    actor=None,
+                    action="sla_escalated",
+                    data={"target": target, "level": level, "level_name": LEVEL_NAMES[level]},
+                    at=now,
+                )
+                escalation_notify(
+                    complaint=complaint,
+                    event=event,
+                    target=target,
+                    level=level,
+                    recipients=recipients,
+                )
+                recorded += 1
     if recorded:
         logger.info("sla_watch recorded %d escalations", recorded)
     return recorded

@@ -3,7 +3,7 @@ the effects of their handlers (milestones, work orders, pauses, new cycles)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from tanjai.complaints.models import Complaint, Priority
@@ -27,7 +27,7 @@ from tanjai.demo.generator.world import _BranchInfo
 from tanjai.demo.generator.writers import Batch
 from tanjai.dispatch.models import TeamType, WorkOrder, WorkOrderStatus
 from tanjai.sla import clock
-from tanjai.sla.services import Targets
+from tanjai.sla.escalation import Targets
 
 # --- one complaint, played through the process -------------------------------------------
 
@@ -43,10 +43,8 @@ class Case(SlaReplay):
         self.batch, self.c, self.t, self.bi = batch, c, targets, bi
         self.rng = batch.rng
         self.cal = batch.world.calendar
-        self.inform_warn = min(targets.warn_before, timedelta(hours=4))
         self.wos: list[WorkOrder] = []
         self.pauses: list[clock.Pause] = []
-        self._again: dict[tuple[str, datetime], datetime | None] = {}
         self._resolve_due_key: tuple | None = None
         self._resolve_due: datetime | None = None
 

@@ -3,14 +3,13 @@ recorded when it would have recorded them, for a complaint played through in mem
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tanjai.complaints.models import Complaint
-from tanjai.complaints.workflow import OPEN_STATES
 from tanjai.demo.generator.constants import WATCH_EVERY_SECONDS, WATCH_LATENCY_SECONDS
 from tanjai.sla import clock
-from tanjai.sla.services import BREACHED, LEVEL_NAMES, OVERDUE_AGAIN, WARN, Targets
+from tanjai.sla.escalation import LEVEL_NAMES, Targets, deadlines_apply, escalate
 
 if TYPE_CHECKING:
     from tanjai.demo.generator.writers import Batch
@@ -23,9 +22,7 @@ class SlaReplay:
     c: Complaint
     t: Targets
     cal: clock.WorkingCalendar
-    inform_warn: timedelta
     pauses: list[clock.Pause]
-    _again: dict[tuple[str, datetime], datetime | None]
     _resolve_due_key: tuple | None
     _resolve_due: datetime | None
 
@@ -42,49 +39,7 @@ class SlaReplay:
             data: dict[str, Any] | None = None,
         ) -> dict[str, Any]: ...
 
-    # SLA: the logic of tanjai.sla.services, on this object and with cached targets.
-
-    def _threshold(self, target: str, level: int, due: datetime | None) -> datetime | None:
-        if due is None:
-            return None
-        if level == WARN:
-            return due - (self.inform_warn if target == "inform" else self.t.warn_before)
-        if level == BREACHED:
-            return due
-        if level == OVERDUE_AGAIN:
-            key = (target, due)
-            if key not in self._again:
-                if target == "inform":
-                    amount, unit = self.t.inform_amount, self.t.inform_unit
-                else:
-                    amount, unit = self.t.resolve_amount, self.t.resolve_unit
-                self._again[key] = clock.due_at(due, amount, unit, self.cal)
-            return self._again[key]
-        return None
-
-    def _level_reached(self, target: str, now: datetime, due: datetime | None) -> int:
-        level = 0
-        for candidate in (WARN, BREACHED, OVERDUE_AGAIN):
-            at = self._threshold(target, candidate, due)
-            if at is None or at > now:
-                break  # thresholds only grow with the level
-            level = candidate
-        return level
-
-    def _next_check(self) -> datetime | None:
-        c = self.c
-        if c.status not in OPEN_STATES:
-            return None
-        candidates = []
-        if c.informed_at is None and c.inform_escalation_level < OVERDUE_AGAIN:
-            at = self._threshold("inform", c.inform_escalation_level + 1, c.inform_due_at)
-            if at:
-                candidates.append(at)
-        if c.resolve_escalation_level < OVERDUE_AGAIN:
-            at = self._threshold("resolve", c.resolve_escalation_level + 1, c.resolve_due_at)
-            if at:
-                candidates.append(at)
-        return min(candidates) if candidates else None
+    # SLA: the functions of tanjai.sla.escalation, with the resolve deadline cached.
 
     def resolve_due(self, started: datetime) -> datetime | None:
         key = (started, tuple(self.pauses))
@@ -98,17 +53,19 @@ class SlaReplay:
     def recompute(self, now: datetime) -> None:
         """sla_recompute(), with `now` the moment of the action."""
         c = self.c
-        if c.inform_due_at is None:
-            c.inform_due_at = clock.due_at(
-                c.received_at, self.t.inform_amount, self.t.inform_unit, self.cal
-            )
+        inform_due = c.inform_due_at or clock.due_at(
+            c.received_at, self.t.inform_amount, self.t.inform_unit, self.cal
+        )
         started = c.resolve_clock_started_at or c.received_at
         c.resolve_clock_started_at = started
-        new_due = self.resolve_due(started)
-        if new_due != c.resolve_due_at:
-            c.resolve_escalation_level = self._level_reached("resolve", now, new_due)
-        c.resolve_due_at = new_due
-        c.sla_next_check_at = self._next_check()
+        deadlines_apply(
+            c,
+            inform_due=inform_due,
+            resolve_due=self.resolve_due(started),
+            targets=self.t,
+            cal=self.cal,
+            now=now,
+        )
 
     def watch(self, until: datetime, *, inclusive: bool = False) -> None:
         """Every pass of the SLA watcher that would have found this complaint before `until`."""
@@ -120,23 +77,10 @@ class SlaReplay:
             at = datetime.fromtimestamp(slot + WATCH_LATENCY_SECONDS, UTC)
             if at > until or (at == until and not inclusive):
                 return
-            old_inform, old_resolve = c.inform_escalation_level, c.resolve_escalation_level
-            if c.informed_at is None:
-                c.inform_escalation_level = max(
-                    old_inform, self._level_reached("inform", at, c.inform_due_at)
+            for target, level in escalate(c, targets=self.t, cal=self.cal, now=at):
+                self.event(
+                    at,
+                    self.batch.world.system,
+                    "sla_escalated",
+                    data={"target": target, "level": level, "level_name": LEVEL_NAMES[level]},
                 )
-            c.resolve_escalation_level = max(
-                old_resolve, self._level_reached("resolve", at, c.resolve_due_at)
-            )
-            c.sla_next_check_at = self._next_check()
-            for target, old, new in (
-                ("inform", old_inform, c.inform_escalation_level),
-                ("resolve", old_resolve, c.resolve_escalation_level),
-            ):
-                for level in range(old + 1, new + 1):
-                    self.event(
-                        at,
-                        self.batch.world.system,
-                        "sla_escalated",
-                        data={"target": target, "level": level, "level_name": LEVEL_NAMES[level]},
-                    )

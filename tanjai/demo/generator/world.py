@@ -27,7 +27,8 @@ from tanjai.demo.generator.constants import (
 )
 from tanjai.organisation.models import Branch, Unit, UnitKind
 from tanjai.reference.models import Category, Channel, Subcategory
-from tanjai.sla.services import Targets, calendar_current, targets_for
+from tanjai.sla.escalation import Targets
+from tanjai.sla.services import calendar_current, targets_for
 
 
 class Picker:
