@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
@@ -88,30 +89,38 @@ class LockedOut(Exception):
     """Too many failed sign-ins for this username or address; try again later."""
 
 
-def login_check(*, username: str, address: str | None) -> None:
-    """Refuse before checking the password when recent failures reach the limit, so a
-    guesser learns nothing, even from a right password."""
-    since = timezone.now() - LOCKOUT_WINDOW
-    recent = LoginFailure.objects.filter(at__gte=since)
-    if recent.filter(username=username).count() >= LOCKOUT_FAILURES_PER_USER:
-        raise LockedOut(f"too many failed sign-ins for {username}; try again in 15 minutes")
-    if address and recent.filter(address=address).count() >= LOCKOUT_FAILURES_PER_ADDRESS:
-        raise LockedOut("too many failed sign-ins from this address; try again in 15 minutes")
+def sign_in(*, username: str, password: str, address: str | None) -> Any:
+    """Check a password under the lockout rules; the user, or None for wrong credentials.
 
-
-def login_failed(*, username: str, address: str | None) -> None:
-    LoginFailure.objects.create(username=username[:150], address=address)
-    LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+    Every attempt is written down before the (slow) password check and counted with the
+    others, so guesses sent in parallel cannot slip past the limit; a right password
+    removes its own row. While locked, even a right password is refused, so a guesser
+    learns nothing. Raises LockedOut.
+    """
+    attempt = LoginFailure.objects.create(username=username[:150], address=address)
+    recent = LoginFailure.objects.filter(at__gte=timezone.now() - LOCKOUT_WINDOW)
+    user_failures = recent.filter(username=username[:150]).count()
+    address_failures = recent.filter(address=address).count() if address else 0
+    if user_failures > LOCKOUT_FAILURES_PER_USER or address_failures > LOCKOUT_FAILURES_PER_ADDRESS:
+        attempt.delete()  # a refused attempt checked no password: it does not extend the lock
+        whom = (
+            f"for {username}" if user_failures > LOCKOUT_FAILURES_PER_USER else "from this address"
+        )
+        raise LockedOut(f"too many failed sign-ins {whom}; try again in 15 minutes")
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active:
+        LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+        return None
+    attempt.delete()
+    return user
 
 
 def token_issue(*, username: str, password: str, address: str | None = None) -> str | None:
     """A new bearer token for valid credentials, or None. The raw token is shown only once.
 
     Raises LockedOut after repeated failures."""
-    login_check(username=username, address=address)
-    user = authenticate(username=username, password=password)
-    if user is None or not user.is_active:
-        login_failed(username=username, address=address)
+    user = sign_in(username=username, password=password, address=address)
+    if user is None:
         return None
     raw = ApiToken.new_raw_key()
     ApiToken.objects.create(

@@ -81,7 +81,9 @@ def _sla(complaint: Complaint) -> dict[str, Any]:
     return sla_status(complaint)
 
 
-def complaint_summary(c: Complaint) -> dict[str, Any]:
+def complaint_summary(c: Complaint, *, masked: bool) -> dict[str, Any]:
+    """The list's view of a complaint; `masked` hides phone and house numbers in the text
+    from those who may not see the complainant."""
     return {
         "tracking_no": c.tracking_no,
         "status": c.status,
@@ -91,7 +93,7 @@ def complaint_summary(c: Complaint) -> dict[str, Any]:
         "priority": c.priority,
         "branch": c.branch.code,
         "region": c.region.number,
-        "description": c.description,
+        "description": mask_personal_text(c.description) if masked else c.description,
         "received_at": c.received_at,
         "inform_due_at": c.inform_due_at,
         "resolve_due_at": c.resolve_due_at,
@@ -103,7 +105,8 @@ def complaint_summary(c: Complaint) -> dict[str, Any]:
 
 def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
     actor = request_actor(request)
-    body = complaint_summary(c)
+    sees_identity = identity_visible(actor=actor, complaint=c)
+    body = complaint_summary(c, masked=not sees_identity)
     body.update(
         {
             "unit": c.unit.code if c.unit else None,
@@ -147,17 +150,19 @@ def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
             ],
         }
     )
-    sees_identity = identity_visible(actor=actor, complaint=c)
     if sees_identity:
         body["location"].update({"address": c.address, "lat": c.lat, "lon": c.lon})
         if actor.user_id is not None:
             personal_data_access_log(user_id=actor.user_id, complaint_id=c.pk, via="api")
     else:
         # Free text often carries phone and house numbers: masked for those who may not
-        # see the complainant.
-        body["description"] = mask_personal_text(c.description)
+        # see the complainant, in the notes and in what actions recorded (a plan, a reason).
         for event in body["events"]:
             event["note"] = mask_personal_text(event["note"])
+            event["data"] = {
+                k: mask_personal_text(v) if isinstance(v, str) else v
+                for k, v in event["data"].items()
+            }
     if not c.anonymous and sees_identity:
         body["customer"] = {
             "name": c.customer_name,
@@ -227,8 +232,9 @@ def complaints_list(request: HttpRequest, filters: Query[ListFilters]):
     `status` takes a comma-separated list; `q` finds Thai words inside sentences."""
     if filters.ordering not in _ORDERINGS:
         raise InvalidInput("bad ordering", errors={"ordering": [f"one of {sorted(_ORDERINGS)}"]})
+    actor = request_actor(request)
     qs = complaint_list(
-        actor=request_actor(request),
+        actor=actor,
         filters=ComplaintFilters(
             status=[s for s in (filters.status or "").split(",") if s] or None,
             branch=filters.branch,
@@ -245,7 +251,10 @@ def complaints_list(request: HttpRequest, filters: Query[ListFilters]):
     rows = list(qs[start : start + filters.page_size + 1])
     has_next = len(rows) > filters.page_size
     return {
-        "items": [complaint_summary(c) for c in rows[: filters.page_size]],
+        "items": [
+            complaint_summary(c, masked=not identity_visible(actor=actor, complaint=c))
+            for c in rows[: filters.page_size]
+        ],
         "page": filters.page,
         "page_size": filters.page_size,
         "has_next": has_next,

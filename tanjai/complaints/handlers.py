@@ -160,6 +160,9 @@ def reject_fix(
 def close(*, complaint: Complaint, actor: Actor, inputs: i.CloseInput, now: datetime) -> Outcome:
     complaint.closed_at = now
     complaint.ended_at = now
+    if inputs.customer_reached:
+        # Telling the customer the result is also telling them what was done (step 4).
+        complaint.informed_at = complaint.informed_at or now
     complaint.customer_reached = inputs.customer_reached
     complaint.satisfaction = inputs.satisfaction
     return Outcome(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -152,11 +153,13 @@ def _postgres_words_filter(qs: QuerySet[Complaint], words: list[str]) -> QuerySe
         qs = qs.filter(RawSQL(_WORDS, ([rarest],), output_field=BooleanField()))  # noqa: S611
         others = [w for w in words if w != rarest]
         if others:
-            # One product of positions: a single clause of unknown selectivity to the planner.
-            product = " * ".join(["strpos(complaints_complaint.search_document, %s)"] * len(others))
-            qs = qs.filter(
-                RawSQL(f"({product}) > 0", [f" {w} " for w in others], output_field=BooleanField())  # noqa: S611
+            # One clause whose selectivity the planner cannot read, so that it keeps its
+            # estimate from the rarest word (LEAST, not a product, which would overflow).
+            least = ", ".join(["strpos(complaints_complaint.search_document, %s)"] * len(others))
+            clause = RawSQL(  # noqa: S611 - constants only; the words are parameters
+                f"LEAST({least}) > 0", [f" {w} " for w in others], output_field=BooleanField()
             )
+            qs = qs.filter(clause)
         return qs
     # Built from constants only; the words go in as parameters.
     matching = f"SELECT id FROM complaints_complaint WHERE {_WORDS} LIMIT {SEARCH_RARE_LIMIT:d}"  # noqa: S608
@@ -212,5 +215,10 @@ def complaint_list(
         overdue = Q(status__in=sorted(OPEN_STATES), resolve_due_at__lt=now)
         qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
     if filters.q:
-        qs = text_search_filter(qs, filters.q)
+        q = filters.q
+        if not actor.has_any(IDENTITY_ROLES - {Role.TECHNICIAN}):
+            # Numbers in a query (a phone, a house number) would tell those who may not see
+            # complainants whose complaint it is, even with the text masked.
+            q = re.sub(r"[0-9๐-๙]", " ", q)
+        qs = text_search_filter(qs, q)
     return qs.select_related("channel", "category", "subcategory", "branch", "region")

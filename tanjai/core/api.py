@@ -28,7 +28,23 @@ def client_address(request: HttpRequest) -> str | None:
     """The client's IP address, from the trusted proxy's header when one is configured."""
     from django.conf import settings
 
-    if settings.CLIENT_IP_HEADER and (value := request.META.get(settings.CLIENT_IP_HEADER)):
-        # X-Forwarded-For lists the hops: the last one is what our proxy saw.
-        return value.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR")
+    header = settings.CLIENT_IP_HEADER
+    # X-Forwarded-For lists the hops: the last one is what our proxy saw.
+    if header and (address := _ip_or_none(request.META.get(header, "").split(",")[-1])):
+        return address
+    return _ip_or_none(request.META.get("REMOTE_ADDR", ""))
+
+
+def _ip_or_none(value: str) -> str | None:
+    """An IP address from '203.0.113.7', '203.0.113.7:51234' or '[2001:db8::1]:443'."""
+    import ipaddress
+
+    value = value.strip()
+    if value.startswith("["):
+        value = value[1 : value.find("]")] if "]" in value else value
+    elif value.count(":") == 1:
+        value = value.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None

@@ -65,16 +65,30 @@ def search_document(*parts: str) -> str:
     return " " + " ".join(dict.fromkeys(words)) + " " if words else ""
 
 
-# Thai phone numbers (0X-XXX-XXXX, +66…, with spaces, dots or dashes) and house numbers
-# written after บ้านเลขที่ / เลขที่ / ม. or as 12/3-style numbers.
-_PHONE = re.compile(r"(?<!\d)(?:\+?66|0)(?:[\s.-]?\d){8,9}(?!\d)")
-_HOUSE = re.compile(r"(บ้านเลขที่|เลขที่)\s*[\d/-]+|(?<![\d/])\d{1,5}/\d{1,4}(?![\d/])")
+# Thai phone numbers (081-234-5678, 02 123 4567, (02) 123-4567, +66 81 234 5678), e-mail
+# addresses, long digit runs (account and ID numbers), and house numbers written after
+# บ้านเลขที่ / เลขที่ or as 12/3.
+_SEP = r"[\s.-]*"
+_PHONE = re.compile(
+    r"(?<![\d-])(?:\+66" + _SEP + r"\(?0?\)?|\(?0)\d{1,2}\)?(?:" + _SEP + r"\d){6,8}(?![\d-])"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LONG_NUMBER = re.compile(r"(?<![\d-])\d(?:[\s-]?\d){7,}(?![\d-])")
+_TRACKING = re.compile(r"\d{2}-\d{7}-\d")
+_HOUSE = re.compile(r"(บ้านเลขที่|เลขที่)\s*[\d/-]+|(?<![\d/-])\d{1,5}/\d{1,4}(?![\d/-])")
 
 
 def mask_personal_text(text: str) -> str:
-    """Free text with phone numbers and house numbers masked, for readers who may not see
-    the complainant (PDPA) and for reports and exports."""
+    """Free text with phone, account and house numbers and e-mail addresses masked, for
+    readers who may not see the complainant (PDPA) and for reports and exports.
+
+    Tracking numbers (69-0001234-7) and ordinary quantities stay readable."""
     if not text:
         return text
+    text = text.translate(_THAI_DIGITS)
+    text = _EMAIL.sub("[อีเมล]", text)
     text = _PHONE.sub("[เบอร์โทร]", text)
+    text = _LONG_NUMBER.sub(
+        lambda m: m.group(0) if _TRACKING.fullmatch(m.group(0)) else "[หมายเลข]", text
+    )
     return _HOUSE.sub(lambda m: (m.group(1) + " " if m.group(1) else "") + "[เลขที่]", text)

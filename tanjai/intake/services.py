@@ -148,8 +148,10 @@ def complaint_register(
                 registered_by_id=actor.user_id,
                 received_at=received_at,
             )
+            # The house address is personal data: not in the search words (staff find a
+            # customer by phone or account number instead).
             complaint.search_document = search_document(
-                inp.description, complaint.address, complaint.district, complaint.province
+                inp.description, complaint.district, complaint.province
             )
             sla_recompute(complaint, now=now)
             complaint.save()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tanjai.accounts.roles import Role
 from tanjai.complaints.models import Complaint, Event
+from tanjai.core.text import mask_personal_text
 from tanjai.notifications.models import Notification, NotificationStatus
 
 
@@ -73,7 +74,8 @@ def _enqueue(ids: list[int]) -> None:
 
 def event_notify(*, complaint: Complaint, event: Event) -> None:
     """Staff who must act next hear of it: technicians of a new work order, the centre of a
-    forwarded complaint and of a reported fix."""
+    forwarded complaint and of a reported fix. Notices leave the system (e-mail), so they
+    carry the description with phone and house numbers masked, and no address."""
     subject = f"[{complaint.tracking_no}] "
     if event.action in {"dispatch", "reject_fix", "reopen"} and event.data.get("work_order"):
         from tanjai.dispatch.models import WorkOrder
@@ -84,7 +86,7 @@ def event_notify(*, complaint: Complaint, event: Event) -> None:
             complaint=complaint,
             event=event,
             subject=subject + "งานใหม่ / new work order",
-            body=f"{complaint.tracking_no}: {complaint.description[:300]}\n{complaint.address}",
+            body=f"{complaint.tracking_no}: {mask_personal_text(complaint.description[:300])}",
         )
     elif event.action in {"forward", "report_fixed"}:
         notify_users(
@@ -97,7 +99,7 @@ def event_notify(*, complaint: Complaint, event: Event) -> None:
                 if event.action == "forward"
                 else "แก้ไขแล้ว รอตรวจสอบ / fixed, to verify"
             ),
-            body=f"{complaint.tracking_no}: {complaint.description[:300]}",
+            body=f"{complaint.tracking_no}: {mask_personal_text(complaint.description[:300])}",
         )
 
 
@@ -137,5 +139,5 @@ def escalation_notify(
         complaint=complaint,
         event=event,
         subject=f"[{complaint.tracking_no}] SLA {LEVEL_NAMES[level]}: {label}",
-        body=f"{complaint.tracking_no} ({complaint.branch.code}): {complaint.description[:300]}",
+        body=f"{complaint.tracking_no} ({complaint.branch.code}): {mask_personal_text(complaint.description[:300])}",
     )

@@ -34,6 +34,8 @@ def notification_deliver(notification_id: int) -> str:
         )
         if notification is None:
             return "already handled"
+        if notification.next_attempt_at and notification.next_attempt_at > timezone.now():
+            return "not due yet"  # a duplicate enqueue must not skip the backoff
         transport = TRANSPORTS.get(notification.channel)
         notification.attempts += 1
         try:

@@ -161,3 +161,15 @@ def escalate(
         new.extend((target, level) for level in range(old + 1, reached + 1))
     c.sla_next_check_at = next_check(c, targets, cal)
     return new
+
+
+def escalation_data(c: SlaColumns, target: str, level: int) -> dict[str, object]:
+    """What an sla_escalated event records: the target, the level and the deadline it is
+    about, so that one deadline's level is announced once however often it moves."""
+    due = _due(c, target)
+    return {
+        "target": target,
+        "level": level,
+        "level_name": LEVEL_NAMES[level],
+        "due_at": due.isoformat() if due else None,
+    }

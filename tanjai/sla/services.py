@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from tanjai.sla import clock
 from tanjai.sla.escalation import (
-    LEVEL_NAMES,
     Targets,
     deadlines_apply,
     escalate,
+    escalation_data,
 )
 from tanjai.sla.models import CalendarDay, CalendarSettings, SlaPolicy
 
@@ -37,6 +37,9 @@ def calendar_current() -> clock.WorkingCalendar:
     if _calendar_cache and now - _calendar_cache[0] < _CALENDAR_TTL:
         return _calendar_cache[1]
     calendar = calendar_build()
+    if _calendar_cache and calendar == _calendar_cache[1]:
+        # Keep the same object while nothing changed: it keys the escalation caches.
+        calendar = _calendar_cache[1]
     _calendar_cache = (now, calendar)
     return calendar
 
@@ -193,6 +196,18 @@ def sla_status(complaint: Complaint, *, now: datetime | None = None) -> dict[str
     }
 
 
+def _announced(complaint_id: int, data: dict) -> bool:
+    from tanjai.complaints.models import Event
+
+    return Event.objects.filter(
+        complaint_id=complaint_id,
+        action="sla_escalated",
+        data__target=data["target"],
+        data__level=data["level"],
+        data__due_at=data["due_at"],
+    ).exists()
+
+
 def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
     """Escalate every complaint whose next SLA check is due; returns escalations recorded.
 
@@ -238,12 +253,11 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
             if not won:
                 continue  # another watcher, or a workflow action, got there first
             for target, level in escalations:
+                data = escalation_data(complaint, target, level)
+                if _announced(complaint.pk, data):
+                    continue  # a deadline that moved away and back: already announced
                 event = event_append(
-                    complaint=complaint,
-                    actor=None,
-                    action="sla_escalated",
-                    data={"target": target, "level": level, "level_name": LEVEL_NAMES[level]},
-                    at=now,
+                    complaint=complaint, actor=None, action="sla_escalated", data=data, at=now
                 )
                 escalation_notify(
                     complaint=complaint,

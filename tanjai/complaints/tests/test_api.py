@@ -282,7 +282,13 @@ def test_words_the_statistics_know_as_common_find_the_same(api):
     from tanjai.complaints.selectors import _common_word_frequencies
 
     officer = api("call_centre")
-    texts = ["หัวดับเพลิงหน้าบ้านรั่ว", "ท่อแตกข้างหัวดับเพลิง", "น้ำขุ่นมาก", "ดับเพลิงไม่ได้"] * 8
+    padding = " ".join(["ท่อประปาแตกน้ำไม่ไหล"] * 40)  # long texts: far positions
+    texts = [
+        "หัวดับเพลิงหน้าบ้านรั่ว",
+        "ท่อแตกข้างหัวดับเพลิง",
+        "น้ำขุ่นมาก",
+        f"ดับเพลิงไม่ได้ {padding}",
+    ] * 8
     for text in texts:
         officer.post("/complaints", new_complaint_payload(description=text))
     with connection.cursor() as cursor:
@@ -291,3 +297,5 @@ def test_words_the_statistics_know_as_common_find_the_same(api):
     found = officer.get("/complaints", q="หัวดับเพลิง", page_size=100).json()
     assert found["count"] == 16
     assert {i["description"] for i in found["items"]} == {texts[0], texts[1]}
+    many_words = officer.get("/complaints", q="ท่อประปาแตก น้ำไม่ไหล ดับเพลิง").json()
+    assert many_words["count"] == 8

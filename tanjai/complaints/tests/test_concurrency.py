@@ -101,3 +101,15 @@ def test_two_watchers_at_once_record_each_escalation_once(reseed, register):
     )
     assert sum(counts) == 20 * 6
     assert Event.objects.filter(action="sla_escalated").count() == 20 * 6
+
+
+def test_parallel_password_guesses_do_not_pass_the_limit(reseed):
+    from tanjai.accounts.models import LoginFailure
+    from tanjai.accounts.services import LOCKOUT_FAILURES_PER_USER, token_issue
+
+    def guess():
+        return token_issue(username="chonburi_centre", password="guess", address="203.0.113.9")
+
+    race(*([guess] * 12))
+    checked = LoginFailure.objects.filter(username="chonburi_centre").count()
+    assert checked <= LOCKOUT_FAILURES_PER_USER

@@ -143,3 +143,113 @@ def test_free_text_is_masked_for_readers_who_may_not_see_the_complainant(api):
     assert (
         "081-234-5678" in api("chonburi_centre").get(f"/complaints/{number}").json()["description"]
     )
+
+
+def test_masking_reaches_lists_recorded_plans_and_notices(api, settings):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    officer, centre = api("call_centre"), api("chonburi_centre")
+    number = officer.post(
+        "/complaints", new_complaint_payload(description="น้ำไม่ไหล โทร 081-234-5678")
+    ).json()["tracking_no"]
+    analyst = api("analyst")
+    listed = analyst.get("/complaints").json()["items"][0]["description"]
+    assert listed == "น้ำไม่ไหล โทร [เบอร์โทร]"
+    assert "081-234-5678" in officer.get("/complaints").json()["items"][0]["description"]
+    officer.act(number, "forward")
+    centre.act(
+        number,
+        "inform_customer",
+        {
+            "plan": "จะโทรกลับที่ 089-999-8888",
+            "promised_at": "2099-01-01T10:00:00+07:00",
+            "contact_method": "phone",
+            "late_reason": "ทดสอบ",
+        },
+    )
+    events = analyst.get(f"/complaints/{number}").json()["events"]
+    assert events[-1]["data"]["plan"] == "จะโทรกลับที่ [เบอร์โทร]"
+    assert events[-1]["note"] == "จะโทรกลับที่ [เบอร์โทร]"
+    assert mail.outbox == [] or all("081-234-5678" not in m.body for m in mail.outbox)
+    from tanjai.notifications.models import Notification
+
+    bodies = list(Notification.objects.values_list("body", flat=True))
+    assert bodies and all("081-234-5678" not in b for b in bodies)
+
+
+def test_numbers_and_addresses_do_not_find_complaints_for_readers_without_identity(api):
+    officer = api("call_centre")
+    officer.post(
+        "/complaints",
+        new_complaint_payload(description="ท่อแตก โทร 0812345678", location={"address": "ซอยลับแล"}),
+    )
+    assert officer.get("/complaints", q="0812345678").json()["count"] == 1
+    assert api("analyst").get("/complaints", q="ท่อแตก 0812345678").json()["count"] == 1
+    assert (
+        api("analyst").get("/complaints", q="0812345678").json()["count"] == 1
+    )  # no words left: no filter
+    assert officer.get("/complaints", q="ลับแล").json()["count"] == 0  # the address is not indexed
+
+
+def test_a_deadline_that_moves_away_and_back_is_announced_once(register, persona):
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=BKK), tick=False):
+        complaint = register()  # supply: 24 h
+    sla_watch(now=datetime(2026, 11, 3, 15, 0, tzinfo=BKK))  # due soon + breached, both targets
+    for category, sub in (("quality", "turbid"), ("supply", "no_water")):
+        with time_machine.travel(datetime(2026, 11, 3, 15, 5, tzinfo=BKK), tick=False):
+            complaint_act(
+                tracking_no=complaint.tracking_no,
+                actor=persona("call_centre"),
+                action="recategorise",
+                data={"category": category, "subcategory": sub},
+            )
+    sla_watch(now=datetime(2026, 11, 3, 15, 10, tzinfo=BKK))
+    resolve = Event.objects.filter(
+        complaint=complaint, action="sla_escalated", data__target="resolve"
+    )
+    assert sorted(e.data["level_name"] for e in resolve) == ["breached", "due_soon"]
+
+
+def test_a_reopened_complaint_closed_with_the_customer_does_not_escalate_informing(
+    register, persona
+):
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=BKK), tick=False):
+        complaint = register()
+        for action, who, data in [
+            ("forward", "call_centre", {}),
+            (
+                "dispatch",
+                "chonburi_centre",
+                {"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
+            ),
+            ("report_fixed", "chonburi_tech", {"result": "ok"}),
+            ("verify", "chonburi_centre", {}),
+            ("close", "chonburi_centre", {"customer_reached": True, "satisfaction": 4}),
+        ]:
+            complaint_act(
+                tracking_no=complaint.tracking_no, actor=persona(who), action=action, data=data
+            )
+    with time_machine.travel(datetime(2026, 11, 5, 9, 0, tzinfo=BKK), tick=False):
+        complaint_act(
+            tracking_no=complaint.tracking_no,
+            actor=persona("chonburi_centre"),
+            action="reopen",
+            data={"reason": "รั่วอีก"},
+        )
+    sla_watch(now=datetime(2026, 11, 5, 9, 1, tzinfo=BKK))
+    assert not Event.objects.filter(complaint=complaint, data__target="inform").exists()
+
+
+def test_a_proxy_address_with_a_port_is_read(client, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "admin", "password": "wrong"},
+        content_type="application/json",
+        headers={"X-Forwarded-For": "198.51.100.2, 203.0.113.7:51234"},
+    )
+    assert response.status_code == 401
+    from tanjai.accounts.models import LoginFailure
+
+    assert LoginFailure.objects.get().address == "203.0.113.7"

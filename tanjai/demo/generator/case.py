@@ -249,6 +249,8 @@ class Case(SlaReplay):
             else ""
         )
         c.closed_at = c.ended_at = at
+        if reached:
+            c.informed_at = c.informed_at or at  # as the close handler does
         c.customer_reached, c.satisfaction = reached, score
         data = {"customer_reached": reached, "satisfaction": score}
         self._commit(at, "close", self.bi.centre_actor, state, comment, data)

@@ -213,7 +213,7 @@ class Generator:
             subcategory_id=subcategory.pk if subcategory else None,
             priority=priority,
             description=description,
-            search_document=search_document(description, address, district, b.province_th),
+            search_document=search_document(description, district, b.province_th),
             address=address,
             province=b.province_th,
             district=district,

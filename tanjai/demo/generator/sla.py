@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tanjai.complaints.models import Complaint
 from tanjai.demo.generator.constants import WATCH_EVERY_SECONDS, WATCH_LATENCY_SECONDS
 from tanjai.sla import clock
-from tanjai.sla.escalation import LEVEL_NAMES, Targets, deadlines_apply, escalate
+from tanjai.sla.escalation import Targets, deadlines_apply, escalate, escalation_data
 
 if TYPE_CHECKING:
     from tanjai.demo.generator.writers import Batch
@@ -82,5 +82,5 @@ class SlaReplay:
                     at,
                     self.batch.world.system,
                     "sla_escalated",
-                    data={"target": target, "level": level, "level_name": LEVEL_NAMES[level]},
+                    data=escalation_data(c, target, level),
                 )
