@@ -144,3 +144,30 @@ def register(persona):
         return complaint
 
     return make
+
+
+# The usual way through the process, by the Chonburi personas (steps 2, 3, 5, 6).
+HAPPY_PATH = [
+    ("forward", "call_centre", {}),
+    ("dispatch", "chonburi_centre", {"assignees": ["chonburi_tech"], "team_type": "mr_prapa"}),
+    ("report_fixed", "chonburi_tech", {"result": "ซ่อมเสร็จเรียบร้อย"}),
+    ("verify", "chonburi_centre", {}),
+    ("close", "chonburi_centre", {"customer_reached": True, "satisfaction": 4}),
+]
+
+
+@pytest.fixture
+def advance(persona):
+    """Take a complaint along the usual path up to and including the action `through`."""
+    from tanjai.complaints.services import complaint_act
+
+    def go(complaint, through: str):
+        for action, who, data in HAPPY_PATH:
+            complaint = complaint_act(
+                tracking_no=complaint.tracking_no, actor=persona(who), action=action, data=data
+            )
+            if action == through:
+                return complaint
+        raise ValueError(f"{through} is not on the usual path")
+
+    return go

@@ -82,17 +82,9 @@ def test_an_outside_case_number_in_another_scope_is_a_conflict_not_a_leak(api):
     assert other.status_code == 409 and first.json()["tracking_no"] not in other.content.decode()
 
 
-def test_a_technician_loses_the_customer_when_the_job_ends(api, register, persona):
+def test_a_technician_loses_the_customer_when_the_job_ends(api, register, persona, advance):
     complaint = register()
-    complaint_act(
-        tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={}
-    )
-    complaint_act(
-        tracking_no=complaint.tracking_no,
-        actor=persona("chonburi_centre"),
-        action="dispatch",
-        data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
-    )
+    advance(complaint, "dispatch")
     tech = api("chonburi_tech")
     assert tech.get(f"/complaints/{complaint.tracking_no}").json()["customer"]["phone"]
     complaint_act(
@@ -212,24 +204,11 @@ def test_a_deadline_that_moves_away_and_back_is_announced_once(register, persona
 
 
 def test_a_reopened_complaint_closed_with_the_customer_does_not_escalate_informing(
-    register, persona
+    register, persona, advance
 ):
     with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=BKK), tick=False):
         complaint = register()
-        for action, who, data in [
-            ("forward", "call_centre", {}),
-            (
-                "dispatch",
-                "chonburi_centre",
-                {"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
-            ),
-            ("report_fixed", "chonburi_tech", {"result": "ok"}),
-            ("verify", "chonburi_centre", {}),
-            ("close", "chonburi_centre", {"customer_reached": True, "satisfaction": 4}),
-        ]:
-            complaint_act(
-                tracking_no=complaint.tracking_no, actor=persona(who), action=action, data=data
-            )
+        complaint = advance(complaint, "close")
     with time_machine.travel(datetime(2026, 11, 5, 9, 0, tzinfo=BKK), tick=False):
         complaint_act(
             tracking_no=complaint.tracking_no,

@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from django_tasks_db.management.commands.db_worker import Worker
 
-from tanjai.complaints.services import complaint_act
 from tanjai.core.scheduler import scheduler_tick
 from tanjai.notifications.models import Notification, NotificationStatus
 
@@ -25,18 +24,10 @@ def run_worker() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_dispatched_technician_gets_an_email_once(reseed, register, persona, settings):
+def test_a_dispatched_technician_gets_an_email_once(reseed, register, persona, settings, advance):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     complaint = register()
-    complaint_act(
-        tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={}
-    )
-    complaint_act(
-        tracking_no=complaint.tracking_no,
-        actor=persona("chonburi_centre"),
-        action="dispatch",
-        data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
-    )
+    advance(complaint, "dispatch")
     run_worker()
     to_tech = [m for m in mail.outbox if m.to == ["chonburi_tech@pwa.test"]]
     assert len(to_tech) == 1 and complaint.tracking_no in to_tech[0].subject
@@ -58,7 +49,9 @@ def test_the_scheduler_enqueues_each_slot_once_and_the_worker_runs_the_watcher(r
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_send_is_retried_with_backoff_until_it_goes(reseed, register, persona, settings):
+def test_a_failed_send_is_retried_with_backoff_until_it_goes(
+    reseed, register, persona, settings, advance
+):
     from datetime import timedelta
 
     import time_machine
@@ -73,15 +66,7 @@ def test_a_failed_send_is_retried_with_backoff_until_it_goes(reseed, register, p
         2,
     )  # nothing listens
     complaint = register()
-    complaint_act(
-        tracking_no=complaint.tracking_no, actor=persona("call_centre"), action="forward", data={}
-    )
-    complaint_act(
-        tracking_no=complaint.tracking_no,
-        actor=persona("chonburi_centre"),
-        action="dispatch",
-        data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
-    )
+    advance(complaint, "dispatch")
     run_worker()
     email = Notification.objects.get(user__username="chonburi_tech", channel="email")
     assert email.status == NotificationStatus.PENDING and email.attempts == 1 and email.last_error

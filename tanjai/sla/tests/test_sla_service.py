@@ -53,21 +53,9 @@ def test_changing_the_category_recomputes_the_deadline(register, persona):
     assert event.data["from"]["category"] == "supply" and event.data["to"]["category"] == "quality"
 
 
-def test_waiting_on_the_customer_pauses_the_resolve_clock(register, persona):
+def test_waiting_on_the_customer_pauses_the_resolve_clock(register, persona, advance):
     with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
-        complaint = register()
-        complaint_act(
-            tracking_no=complaint.tracking_no,
-            actor=persona("call_centre"),
-            action="forward",
-            data={},
-        )
-        complaint_act(
-            tracking_no=complaint.tracking_no,
-            actor=persona("chonburi_centre"),
-            action="dispatch",
-            data={"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
-        )
+        complaint = advance(register(), "dispatch")
     with time_machine.travel(at(2026, 11, 2, 12, 0), tick=False):
         complaint = complaint_act(
             tracking_no=complaint.tracking_no,
@@ -89,23 +77,10 @@ def test_waiting_on_the_customer_pauses_the_resolve_clock(register, persona):
     assert complaint.inform_due_at == at(2026, 11, 3, 9, 0)
 
 
-def test_a_reopening_starts_a_new_resolve_cycle(register, persona):
+def test_a_reopening_starts_a_new_resolve_cycle(register, persona, advance):
     with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
         complaint = register()
-        for action, who, data in [
-            ("forward", "call_centre", {}),
-            (
-                "dispatch",
-                "chonburi_centre",
-                {"assignees": ["chonburi_tech"], "team_type": "mr_prapa"},
-            ),
-            ("report_fixed", "chonburi_tech", {"result": "ok"}),
-            ("verify", "chonburi_centre", {}),
-            ("close", "chonburi_centre", {"customer_reached": True, "satisfaction": 2}),
-        ]:
-            complaint = complaint_act(
-                tracking_no=complaint.tracking_no, actor=persona(who), action=action, data=data
-            )
+        complaint = advance(complaint, "close")
     with time_machine.travel(at(2026, 11, 10, 14, 0), tick=False):
         complaint = complaint_act(
             tracking_no=complaint.tracking_no,
