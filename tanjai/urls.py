@@ -1,15 +1,30 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 from django.views.static import serve
 
+from tanjai.accounts.views import LoginView
 from tanjai.api import api
+from tanjai.complaints.views import staff_home
 from tanjai.core.views import healthz, home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # The admin signs in through the same door, with the same lockout.
+    path("admin/login/", LoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", staff_home, name="staff-home"),
+    path("staff/login/", LoginView.as_view(), name="login"),
+    path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/password/", auth_views.PasswordChangeView.as_view(), name="password-change"),
+    path(
+        "staff/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("api/v1/", api.urls),
 ]
 

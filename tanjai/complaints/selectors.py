@@ -222,3 +222,19 @@ def complaint_list(
             q = re.sub(r"[0-9๐-๙]", " ", q)
         qs = text_search_filter(qs, q)
     return qs.select_related("channel", "category", "subcategory", "branch", "region")
+
+
+def queue_counts(*, actor: Actor, now: datetime | None = None) -> dict[str, int]:
+    """How many complaints wait in each work queue of the actor's scope, in one query."""
+    from django.db.models import Count
+
+    now = now or timezone.now()
+    open_ = Q(status__in=sorted(OPEN_STATES))
+    return complaints_visible_to(actor=actor).aggregate(
+        to_forward=Count("pk", filter=Q(status="received")),
+        to_dispatch=Count("pk", filter=Q(status="forwarded")),
+        to_inform=Count("pk", filter=open_ & Q(informed_at__isnull=True)),
+        to_verify=Count("pk", filter=Q(status="fixed")),
+        to_close=Count("pk", filter=Q(status="verified")),
+        overdue=Count("pk", filter=open_ & Q(resolve_due_at__lt=now)),
+    )
