@@ -19,5 +19,7 @@ for weight in 400 500 700; do
   done
 done
 cp "$N/@fontsource/sarabun/LICENSE" "$V/sarabun/"
+# No source maps are shipped: drop the references, which collectstatic would try to follow.
+sed -i '/^\/\/# sourceMappingURL=/d' "$V/chartjs/chart.umd.min.js" "$V/leaflet/leaflet.js"
 rm -rf "$tmp"
 echo "vendor files refreshed in $V"

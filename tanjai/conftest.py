@@ -147,7 +147,7 @@ def register(persona):
 
 
 # The usual way through the process, by the Chonburi personas (steps 2, 3, 5, 6).
-HAPPY_PATH = [
+HAPPY_PATH: list[tuple[str, str, dict[str, Any]]] = [
     ("forward", "call_centre", {}),
     ("dispatch", "chonburi_centre", {"assignees": ["chonburi_tech"], "team_type": "mr_prapa"}),
     ("report_fixed", "chonburi_tech", {"result": "ซ่อมเสร็จเรียบร้อย"}),
