@@ -6,7 +6,7 @@ from django.views.static import serve
 
 from tanjai.accounts.views import LoginView
 from tanjai.api import api
-from tanjai.complaints.views import staff_home
+from tanjai.complaints.views import queue, staff_home
 from tanjai.core.views import healthz, home
 
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", staff_home, name="staff-home"),
+    path("staff/queues/<slug:name>/", queue, name="staff-queue"),
     path("staff/login/", LoginView.as_view(), name="login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/password/", auth_views.PasswordChangeView.as_view(), name="password-change"),

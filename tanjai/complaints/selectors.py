@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -224,17 +224,37 @@ def complaint_list(
     return qs.select_related("channel", "category", "subcategory", "branch", "region")
 
 
+QUEUES = ("to_forward", "to_dispatch", "to_inform", "to_verify", "to_close", "overdue")
+
+
+def queue_filter(queue: str, *, now: datetime) -> Q:
+    """Which complaints wait in a work queue; one definition for the counts and the lists."""
+    open_ = Q(status__in=sorted(OPEN_STATES))
+    filters = {
+        "to_forward": Q(status="received"),
+        "to_dispatch": Q(status="forwarded"),
+        "to_inform": open_ & Q(informed_at__isnull=True),
+        "to_verify": Q(status="fixed"),
+        "to_close": Q(status="verified"),
+        "overdue": open_ & Q(resolve_due_at__lt=now),
+    }
+    return filters[queue]
+
+
 def queue_counts(*, actor: Actor, now: datetime | None = None) -> dict[str, int]:
     """How many complaints wait in each work queue of the actor's scope, in one query."""
     from django.db.models import Count
 
     now = now or timezone.now()
-    open_ = Q(status__in=sorted(OPEN_STATES))
     return complaints_visible_to(actor=actor).aggregate(
-        to_forward=Count("pk", filter=Q(status="received")),
-        to_dispatch=Count("pk", filter=Q(status="forwarded")),
-        to_inform=Count("pk", filter=open_ & Q(informed_at__isnull=True)),
-        to_verify=Count("pk", filter=Q(status="fixed")),
-        to_close=Count("pk", filter=Q(status="verified")),
-        overdue=Count("pk", filter=open_ & Q(resolve_due_at__lt=now)),
+        **{q: Count("pk", filter=queue_filter(q, now=now)) for q in QUEUES}
     )
+
+
+def sla_badge(due: datetime | None, *, now: datetime, is_open: bool) -> str:
+    """on_time, due_soon (within 4 hours) or overdue, from the stored deadline."""
+    if not is_open or due is None:
+        return ""
+    if due < now:
+        return "overdue"
+    return "due_soon" if due - now <= timedelta(hours=4) else "on_time"

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tanjai.accounts.scope import actor_for
-from tanjai.complaints.selectors import queue_counts
+from tanjai.complaints.forms import QueueFilterForm
+from tanjai.complaints.selectors import (
+    ComplaintFilters,
+    complaint_list,
+    identity_visible,
+    queue_counts,
+    queue_filter,
+    sla_badge,
+)
+from tanjai.core.text import mask_personal_text
 
 QUEUES = [
     ("to_forward", _("New, to forward")),
@@ -30,3 +40,46 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "complaints/staff_home.html",
         {"queues": [(code, label, counts[code]) for code, label in QUEUES], "now": timezone.now()},
     )
+
+
+@login_required
+def queue(request: HttpRequest, name: str) -> HttpResponse:
+    """One work queue of the actor's scope, filtered and sorted; HTMX swaps the rows only."""
+    labels = dict(QUEUES)
+    if name not in labels:
+        raise Http404
+    actor = actor_for(request.user)
+    now = timezone.now()
+    form = QueueFilterForm(request.GET or None)
+    order = form.value("order") or "resolve_due_at"
+    complaints = (
+        complaint_list(
+            actor=actor,
+            filters=ComplaintFilters(
+                category=form.value("category") or None,
+                channel=form.value("channel") or None,
+                q=form.value("q") or None,
+            ),
+            now=now,
+        )
+        .filter(queue_filter(name, now=now))
+        .order_by(order, "id")
+    )
+    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "complaint": c,
+            "description": c.description
+            if identity_visible(actor=actor, complaint=c)
+            else mask_personal_text(c.description),
+            "badge": sla_badge(c.resolve_due_at, now=now, is_open=c.is_open),
+        }
+        for c in page
+    ]
+    context = {"name": name, "label": labels[name], "form": form, "page": page, "rows": rows}
+    template = (
+        "complaints/_queue_rows.html"
+        if request.headers.get("HX-Request")
+        else "complaints/queue.html"
+    )
+    return render(request, template, context)

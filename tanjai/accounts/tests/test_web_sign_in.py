@@ -23,7 +23,10 @@ def test_a_centre_officer_signs_in_and_sees_the_queues_of_the_branch(client, reg
     assert response.status_code == 302 and response["Location"] == "/staff/"
     page = client.get("/staff/").content.decode()
     assert "งานของฉัน" in page
-    assert '<tr data-queue="to_forward"><td>เรื่องใหม่ รอส่งต่อ</td><td>1</td></tr>' in page
+    assert (
+        '<tr data-queue="to_forward"><td><a href="/staff/queues/to_forward/">'
+        "เรื่องใหม่ รอส่งต่อ</a></td><td>1</td></tr>"
+    ) in page
     from django.utils import timezone
 
     assert str(timezone.localdate().year + 543) in page  # the date in the Buddhist Era
