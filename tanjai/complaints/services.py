@@ -96,6 +96,18 @@ def _authorise(actor: Actor, action: Action, complaint: Complaint) -> None:
     raise Forbidden(f"your role or scope does not allow {action.code} on this complaint")
 
 
+def action_permitted(*, actor: Actor, action: str, complaint: Complaint) -> bool:
+    """Whether the actor may take the action on this complaint now (its state allowing)."""
+    definition = ACTIONS[action]
+    if complaint.status not in definition.from_states:
+        return False
+    try:
+        _authorise(actor, definition, complaint)
+    except Forbidden:
+        return False
+    return True
+
+
 def complaint_act(
     *,
     tracking_no: str,

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tanjai.accounts.scope import actor_for
+from tanjai.complaints.action_forms import action_data, action_fields
+from tanjai.complaints.errors import WorkflowError
 from tanjai.complaints.forms import QueueFilterForm
 from tanjai.complaints.selectors import (
     ComplaintFilters,
@@ -19,6 +21,8 @@ from tanjai.complaints.selectors import (
     queue_filter,
     sla_badge,
 )
+from tanjai.complaints.services import action_permitted, complaint_act, complaint_lookup
+from tanjai.complaints.workflow import ACTIONS, actions_available
 from tanjai.core.text import mask_personal_text
 
 QUEUES = [
@@ -83,3 +87,108 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         else "complaints/queue.html"
     )
     return render(request, template, context)
+
+
+def _complaint_context(
+    request: HttpRequest,
+    tracking_no: str,
+    *,
+    error: WorkflowError | None = None,
+    failed_action: str = "",
+) -> dict:
+    from tanjai.accounts.services import personal_data_access_log
+    from tanjai.complaints.selectors import complaint_get
+    from tanjai.sla.services import sla_status
+
+    actor = actor_for(request.user)
+    complaint = complaint_get(actor=actor, tracking_no=complaint_lookup(tracking_no))
+    if complaint is None:
+        raise Http404
+    sees_identity = identity_visible(actor=actor, complaint=complaint)
+    if sees_identity and actor.user_id is not None:
+        personal_data_access_log(user_id=actor.user_id, complaint_id=complaint.pk, via="web")
+
+    def text(value: str) -> str:
+        return value if sees_identity else mask_personal_text(value)
+
+    events = [
+        {
+            "event": e,
+            "label": ACTIONS[e.action].label
+            if e.action in ACTIONS
+            else EVENT_LABELS.get(e.action, e.action),
+            "note": text(e.note),
+        }
+        for e in complaint.events.all()
+    ]
+    actions = [
+        {
+            "code": a.code,
+            "label": a.label,
+            "fields": action_fields(
+                a.code, complaint, request.POST if a.code == failed_action else None
+            ),
+            "open": a.code == failed_action,
+        }
+        for a in actions_available(status=complaint.status)
+        if action_permitted(actor=actor, action=a.code, complaint=complaint)
+    ]
+    return {
+        "c": complaint,
+        "description": text(complaint.description),
+        "sees_identity": sees_identity,
+        "sla": sla_status(complaint),
+        "events": events,
+        "actions": actions,
+        "attachments": list(complaint.attachments.all()),
+        "error": error,
+    }
+
+
+EVENT_LABELS = {
+    "register": _("Registered"),
+    "attach": _("File attached"),
+    "sla_escalated": _("SLA escalation"),
+}
+
+
+@login_required
+def complaint_page(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    return render(request, "complaints/complaint.html", _complaint_context(request, tracking_no))
+
+
+@login_required
+def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> HttpResponse:
+    """Take an action from the complaint page. A refusal re-renders the page with its
+    reason and the typed values kept; a conflict shows the complaint as it now is."""
+    if request.method != "POST" or action not in ACTIONS:
+        raise Http404
+    version = request.POST.get("version")
+    try:
+        complaint_act(
+            tracking_no=tracking_no,
+            actor=actor_for(request.user),
+            action=action,
+            data=action_data(action, request.POST),
+            expected_version=int(version) if version and version.isdigit() else None,
+        )
+    except WorkflowError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        context = _complaint_context(request, tracking_no, error=exc, failed_action=action)
+        template = (
+            "complaints/_complaint.html"
+            if request.headers.get("HX-Request")
+            else "complaints/complaint.html"
+        )
+        return render(request, template, context, status=exc.status)
+    if not request.headers.get("HX-Request"):
+        from django.shortcuts import redirect
+
+        return redirect("staff-complaint", tracking_no=tracking_no)
+    try:
+        context = _complaint_context(request, tracking_no)
+    except Http404:
+        # Forwarded out of this user's scope: done, and no longer theirs to see.
+        return render(request, "complaints/_moved.html", {"tracking_no": tracking_no})
+    return render(request, "complaints/_complaint.html", context)

@@ -1,0 +1,105 @@
+"""The complaint page: every step from the browser's forms, by the role that does it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tanjai.accounts.models import PersonalDataAccess
+from tanjai.complaints.models import Complaint
+from tanjai.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def as_(client, username):
+    client.logout()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def act(client, number, action, data=None, htmx=True):
+    complaint = Complaint.objects.get(tracking_no=number)
+    body = {"version": str(complaint.version), **(data or {})}
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(f"/staff/complaints/{number}/actions/{action}/", body, headers=headers)
+
+
+def test_steps_two_to_six_from_the_forms(client, register):
+    number = register().tracking_no
+    page = as_(client, "call_centre").get(f"/staff/complaints/{number}/").content.decode()
+    assert "ส่งต่อหน่วยงานที่รับผิดชอบ" in page and "ส่งมิสเตอร์ประปาหรือทีมบริการ" not in page
+    assert act(client, number, "forward", {"note": "น้ำไม่ไหลทั้งซอย"}).status_code == 200
+
+    as_(client, "chonburi_centre")
+    page = act(
+        client, number, "dispatch", {"assignees": ["chonburi_tech"], "team_type": "mr_prapa"}
+    )
+    assert "กำลังดำเนินการ" in page.content.decode()
+    page = act(
+        client,
+        number,
+        "inform_customer",
+        {
+            "plan": "ช่างจะเข้าซ่อมวันนี้",
+            "promised_at": "2099-01-01T15:00",
+            "contact_method": "phone",
+            "late_reason": "รอท่อ",
+        },
+    )
+    assert "ช่างจะเข้าซ่อมวันนี้" in page.content.decode()
+
+    as_(client, "chonburi_tech")
+    assert act(client, number, "report_fixed", {"result": "เปลี่ยนท่อแล้ว"}).status_code == 200
+
+    as_(client, "chonburi_centre")
+    act(client, number, "verify", {})
+    page = act(client, number, "close", {"customer_reached": "on", "satisfaction": "5"}, htmx=False)
+    assert page.status_code == 302
+    complaint = Complaint.objects.get(tracking_no=number)
+    assert complaint.status == "closed" and complaint.satisfaction == 5
+    assert complaint.promised_at.isoformat().startswith("2099-01-01T08:00")  # 15:00 Bangkok
+
+
+def test_a_refusal_says_why_and_keeps_what_was_typed(client, register):
+    number = register().tracking_no
+    as_(client, "call_centre")
+    act(client, number, "forward")
+    as_(client, "chonburi_centre")
+    page = act(
+        client, number, "dispatch", {"team_type": "mr_prapa", "note": "ด่วนมาก"}
+    ).content.decode()
+    assert 'role="alert"' in page and "assignees" in page
+    assert "ด่วนมาก" in page  # the note typed is still there
+    assert Complaint.objects.get(tracking_no=number).status == "forwarded"
+
+
+def test_someone_else_acting_first_shows_the_new_state(client, register):
+    number = register().tracking_no
+    as_(client, "call_centre")
+    stale = Complaint.objects.get(tracking_no=number).version
+    act(client, number, "forward")
+    page = client.post(
+        f"/staff/complaints/{number}/actions/mark_not_relevant/",
+        {"version": str(stale), "reason": "ซ้ำ"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "ส่งต่อศูนย์แล้ว" in page and 'role="alert"' in page
+
+
+def test_another_branch_cannot_open_or_act_and_showing_identity_is_logged(client, register):
+    number = register().tracking_no
+    assert as_(client, "khonkaen_centre").get(f"/staff/complaints/{number}/").status_code == 404
+    assert act(client, number, "forward").status_code == 404
+    before = PersonalDataAccess.objects.filter(via="web").count()
+    page = as_(client, "chonburi_centre").get(f"/staff/complaints/{number}/").content.decode()
+    assert "สมชาย ใจดี" in page
+    assert PersonalDataAccess.objects.filter(via="web").count() == before + 1
+    analyst_page = as_(client, "analyst").get(f"/staff/complaints/{number}/").content.decode()
+    assert "สมชาย ใจดี" not in analyst_page and "<summary>" not in analyst_page  # no actions
+
+
+def test_forwarding_out_of_ones_area_says_so(client, register):
+    number = register().tracking_no
+    as_(client, "chonburi_officer")
+    page = act(client, number, "forward", {"unit": "khon-kaen-centre"}).content.decode()
+    assert number in page and Complaint.objects.get(tracking_no=number).branch.code == "khon-kaen"
