@@ -137,7 +137,10 @@ def _complaint_context(
         "c": complaint,
         "description": text(complaint.description),
         "sees_identity": sees_identity,
-        "sla": sla_status(complaint),
+        "sla": {
+            target: {**value, "label": SLA_STATE_LABELS[value["state"]]}
+            for target, value in sla_status(complaint).items()
+        },
         "events": events,
         "actions": actions,
         "attachments": list(complaint.attachments.all()),
@@ -145,6 +148,13 @@ def _complaint_context(
     }
 
 
+SLA_STATE_LABELS = {
+    "met": _("met"),
+    "breached": _("breached"),
+    "open_on_time": _("on time"),
+    "open_overdue": _("overdue"),
+    "not_applicable": _("not applicable"),
+}
 EVENT_LABELS = {
     "register": _("Registered"),
     "attach": _("File attached"),

@@ -72,3 +72,8 @@ def test_changing_ones_password(client):
         ).status_code
         == 302
     )
+
+
+def test_thai_even_for_a_browser_set_up_in_english(client):
+    page = client.get("/staff/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "เข้าสู่ระบบ" in page.content.decode() and page["Content-Language"] == "th"
