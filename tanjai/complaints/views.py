@@ -186,12 +186,10 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
         if exc.status == 404:
             raise Http404 from None
         context = _complaint_context(request, tracking_no, error=exc, failed_action=action)
-        template = (
-            "complaints/_complaint.html"
-            if request.headers.get("HX-Request")
-            else "complaints/complaint.html"
-        )
-        return render(request, template, context, status=exc.status)
+        if request.headers.get("HX-Request"):
+            # HTMX swaps only successful answers: the refusal is shown in the fragment.
+            return render(request, "complaints/_complaint.html", context)
+        return render(request, "complaints/complaint.html", context, status=exc.status)
     if not request.headers.get("HX-Request"):
         from django.shortcuts import redirect
 

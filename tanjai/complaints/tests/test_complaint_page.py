@@ -65,9 +65,11 @@ def test_a_refusal_says_why_and_keeps_what_was_typed(client, register):
     as_(client, "call_centre")
     act(client, number, "forward")
     as_(client, "chonburi_centre")
-    page = act(
-        client, number, "dispatch", {"team_type": "mr_prapa", "note": "ด่วนมาก"}
-    ).content.decode()
+    response = act(client, number, "dispatch", {"team_type": "mr_prapa", "note": "ด่วนมาก"})
+    assert response.status_code == 200  # HTMX swaps only successful answers
+    page = response.content.decode()
+    without_htmx = act(client, number, "dispatch", {"team_type": "mr_prapa"}, htmx=False)
+    assert without_htmx.status_code == 400
     assert 'role="alert"' in page and "assignees" in page
     assert "ด่วนมาก" in page  # the note typed is still there
     assert Complaint.objects.get(tracking_no=number).status == "forwarded"
