@@ -1,0 +1,82 @@
+"""Screenshots of the staff application for the README, from a fresh demo database.
+
+    .venv/bin/python scripts/screenshots.py          # writes docs/screenshots/*.png
+
+Starts `tanjai serve` on a temporary data folder and drives Debian's Chromium with
+Playwright, as the browser tests do.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+PORT = 8199
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    data = tempfile.mkdtemp()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"TANJAI_DATA_DIR": data}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tanjai.cli", "serve", "--port", str(PORT)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{BASE}/healthz", timeout=2)  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.5)
+        shoot()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def shoot() -> None:
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+
+        def page_for(username: str, width: int):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(f"{BASE}/staff/login/")
+            if username:
+                page.fill("#id_username", username)
+                page.fill("#id_password", "tanjai-demo")
+                page.click("main button[type=submit]")
+                page.wait_for_url(f"{BASE}/staff/")
+            return page
+
+        page = page_for("", 1280)
+        page.screenshot(path=OUT / "sign-in.png")
+        page = page_for("centre.chonburi", 1280)
+        page.screenshot(path=OUT / "my-work.png", full_page=True)
+        page.goto(f"{BASE}/staff/queues/to_inform/")
+        page.screenshot(path=OUT / "queue.png", full_page=True)
+        page.locator("table a").first.click()
+        page.locator("details.action summary").first.click()
+        page.screenshot(path=OUT / "complaint.png", full_page=True)
+        phone = page_for("centre.chonburi", 360)
+        phone.goto(page.url)
+        phone.screenshot(path=OUT / "complaint-phone.png", full_page=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
