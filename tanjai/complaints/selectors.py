@@ -224,13 +224,21 @@ def complaint_list(
     return qs.select_related("channel", "category", "subcategory", "branch", "region")
 
 
-QUEUES = ("to_forward", "to_dispatch", "to_inform", "to_verify", "to_close", "overdue")
+QUEUES = ("to_forward", "to_dispatch", "to_inform", "to_verify", "to_close", "overdue", "my_jobs")
 
 
-def queue_filter(queue: str, *, now: datetime) -> Q:
+def queue_filter(queue: str, *, now: datetime, actor: Actor | None = None) -> Q:
     """Which complaints wait in a work queue; one definition for the counts and the lists."""
+    from tanjai.dispatch.models import WorkOrder, WorkOrderStatus
+
     open_ = Q(status__in=sorted(OPEN_STATES))
+    mine = WorkOrder.objects.filter(
+        complaint_id=OuterRef("pk"),
+        status=WorkOrderStatus.OPEN,
+        assignees__id=actor.user_id if actor and actor.user_id else 0,
+    )
     filters = {
+        "my_jobs": open_ & Q(Exists(mine)),
         "to_forward": Q(status="received"),
         "to_dispatch": Q(status="forwarded"),
         "to_inform": open_ & Q(informed_at__isnull=True),
@@ -247,7 +255,7 @@ def queue_counts(*, actor: Actor, now: datetime | None = None) -> dict[str, int]
 
     now = now or timezone.now()
     return complaints_visible_to(actor=actor).aggregate(
-        **{q: Count("pk", filter=queue_filter(q, now=now)) for q in QUEUES}
+        **{q: Count("pk", filter=queue_filter(q, now=now, actor=actor)) for q in QUEUES}
     )
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import actor_for
 from tanjai.complaints.action_forms import action_data, action_fields
 from tanjai.complaints.errors import WorkflowError
@@ -32,17 +33,22 @@ QUEUES = [
     ("to_verify", _("Fixed, to verify")),
     ("to_close", _("Verified, to close")),
     ("overdue", _("Overdue")),
+    ("my_jobs", _("My work orders")),
 ]
 
 
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     """The day's work at a glance: how many complaints wait in each queue of one's scope."""
-    counts = queue_counts(actor=actor_for(request.user))
+    actor = actor_for(request.user)
+    counts = queue_counts(actor=actor)
+    # A technician's day is their own work orders; the others' the queues of their scope.
+    technician = actor.roles == {Role.TECHNICIAN}
+    shown = [(c, label) for c, label in QUEUES if (c == "my_jobs") == technician]
     return render(
         request,
         "complaints/staff_home.html",
-        {"queues": [(code, label, counts[code]) for code, label in QUEUES], "now": timezone.now()},
+        {"queues": [(code, label, counts[code]) for code, label in shown], "now": timezone.now()},
     )
 
 
@@ -66,7 +72,7 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
             ),
             now=now,
         )
-        .filter(queue_filter(name, now=now))
+        .filter(queue_filter(name, now=now, actor=actor))
         .order_by(order, "id")
     )
     page = Paginator(complaints, 25).get_page(request.GET.get("page"))
@@ -175,6 +181,20 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
         raise Http404
     version = request.POST.get("version")
     try:
+        photos = request.FILES.getlist("photos")
+        if photos:
+            from tanjai.complaints.attachments import attachment_add
+
+            # The photos first: a file that is not a photo is refused before the fix is
+            # reported, so the technician can send both again together.
+            for photo in photos:
+                attachment_add(
+                    actor=actor_for(request.user),
+                    tracking_no=complaint_lookup(tracking_no),
+                    upload=photo,
+                    kind="after" if action == "report_fixed" else "before",
+                    now=timezone.now(),
+                )
         complaint_act(
             tracking_no=tracking_no,
             actor=actor_for(request.user),

@@ -105,3 +105,27 @@ def test_forwarding_out_of_ones_area_says_so(client, register):
     as_(client, "chonburi_officer")
     page = act(client, number, "forward", {"unit": "khon-kaen-centre"}).content.decode()
     assert number in page and Complaint.objects.get(tracking_no=number).branch.code == "khon-kaen"
+
+
+def test_a_technician_sees_own_work_orders_and_reports_with_a_photo(client, register, advance):
+    import io
+
+    number = advance(register(), "dispatch").tracking_no
+    register()  # another complaint, not theirs
+    home = as_(client, "chonburi_tech").get("/staff/").content.decode()
+    assert 'data-queue="my_jobs"' in home and 'data-queue="to_forward"' not in home
+    jobs = client.get("/staff/queues/my_jobs/").content.decode()
+    assert jobs.count("data-tracking-no=") == 1 and number in jobs
+    page = client.get(f"/staff/complaints/{number}/").content.decode()
+    assert "maps.google.com/?q=13.360000,100.980000" in page
+    photo = io.BytesIO(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+    photo.name = "after.jpg"
+    not_a_photo = io.BytesIO(b"MZ not an image")
+    not_a_photo.name = "virus.jpg"
+    refused = act(client, number, "report_fixed", {"result": "ซ่อมแล้ว", "photos": [not_a_photo]})
+    assert 'role="alert"' in refused.content.decode()
+    assert Complaint.objects.get(tracking_no=number).status == "in_progress"
+    act(client, number, "report_fixed", {"result": "ซ่อมแล้ว", "photos": [photo]})
+    complaint = Complaint.objects.get(tracking_no=number)
+    assert complaint.status == "fixed"
+    assert list(complaint.attachments.values_list("kind", flat=True)) == ["after"]
