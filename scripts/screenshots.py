@@ -72,8 +72,15 @@ def shoot() -> None:
         page.locator("table a").first.click()
         page.locator("details.action summary").first.click()
         page.screenshot(path=OUT / "complaint.png", full_page=True)
-        phone = page_for("centre.chonburi", 360)
-        phone.goto(page.url)
+        phone = page_for("tech.chonburi", 360)
+        phone.goto(f"{BASE}/staff/queues/my_jobs/")
+        phone.screenshot(path=OUT / "technician-phone.png", full_page=True)
+        jobs = [a.get_attribute("href") for a in phone.locator("table a").all()]
+        for href in jobs:  # the first job the technician can act on now
+            phone.goto(f"{BASE}{href}")
+            if phone.locator("details.action summary").count():
+                phone.locator("details.action summary").first.click()
+                break
         phone.screenshot(path=OUT / "complaint-phone.png", full_page=True)
         browser.close()
 
