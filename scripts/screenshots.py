@@ -67,6 +67,9 @@ def shoot() -> None:
         page.screenshot(path=OUT / "sign-in.png")
         page = page_for("centre.chonburi", 1280)
         page.screenshot(path=OUT / "my-work.png", full_page=True)
+        page.goto(f"{BASE}/staff/dashboard/")
+        page.wait_for_timeout(800)  # let the charts draw
+        page.screenshot(path=OUT / "dashboard.png", full_page=True)
         page.goto(f"{BASE}/staff/queues/to_inform/")
         page.screenshot(path=OUT / "queue.png", full_page=True)
         page.locator("table a").first.click()

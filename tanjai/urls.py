@@ -6,7 +6,7 @@ from django.views.static import serve
 
 from tanjai.accounts.views import LoginView
 from tanjai.api import api
-from tanjai.complaints.views import complaint_action, complaint_page, queue, staff_home
+from tanjai.complaints.views import complaint_action, complaint_page, dashboard, queue, staff_home
 from tanjai.core.views import healthz, home
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", staff_home, name="staff-home"),
     path("staff/queues/<slug:name>/", queue, name="staff-queue"),
+    path("staff/dashboard/", dashboard, name="staff-dashboard"),
     path("staff/complaints/<str:tracking_no>/", complaint_page, name="staff-complaint"),
     path(
         "staff/complaints/<str:tracking_no>/actions/<slug:action>/",

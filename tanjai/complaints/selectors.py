@@ -266,3 +266,50 @@ def sla_badge(due: datetime | None, *, now: datetime, is_open: bool) -> str:
     if due < now:
         return "overdue"
     return "due_soon" if due - now <= timedelta(hours=4) else "on_time"
+
+
+def dashboard_figures(*, actor: Actor, now: datetime | None = None) -> dict:
+    """The branch (or region, or organisation) dashboard, as database aggregates."""
+    from django.db.models import Count
+
+    now = now or timezone.now()
+    local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    visible = complaints_visible_to(actor=actor)
+    open_ = visible.filter(status__in=sorted(OPEN_STATES))
+    totals = visible.aggregate(
+        today=Count("pk", filter=Q(received_at__gte=local_midnight)),
+        open=Count("pk", filter=Q(status__in=sorted(OPEN_STATES))),
+        overdue=Count("pk", filter=Q(status__in=sorted(OPEN_STATES), resolve_due_at__lt=now)),
+        due_24h=Count(
+            "pk",
+            filter=Q(
+                status__in=sorted(OPEN_STATES),
+                resolve_due_at__gte=now,
+                resolve_due_at__lt=now + timedelta(hours=24),
+            ),
+        ),
+    )
+    by_state = dict(open_.values_list("status").annotate(n=Count("pk")).order_by())
+    by_category = list(
+        open_.values("category__name_th", "category__name_en")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    by_channel = list(
+        visible.filter(received_at__gte=now - timedelta(days=30))
+        .values("channel__name_th", "channel__name_en")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    by_branch = list(
+        open_.values("branch__code", "branch__name_th", "branch__name_en")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(resolve_due_at__lt=now)))
+        .order_by("branch__code")
+    )
+    return {
+        "totals": totals,
+        "by_state": by_state,
+        "by_category": by_category,
+        "by_channel": by_channel,
+        "by_branch": by_branch,
+    }

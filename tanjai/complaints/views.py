@@ -220,3 +220,52 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
         # Forwarded out of this user's scope: done, and no longer theirs to see.
         return render(request, "complaints/_moved.html", {"tracking_no": tracking_no})
     return render(request, "complaints/_complaint.html", context)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Today's intake, open work by state, overdue and due within 24 hours, by category and
+    channel; a region or the organisation also per branch."""
+    from django.utils.translation import get_language
+
+    from tanjai.complaints.selectors import dashboard_figures
+    from tanjai.complaints.workflow import OPEN_STATES, State
+
+    actor = actor_for(request.user)
+    figures = dashboard_figures(actor=actor)
+    english = (get_language() or "th").startswith("en")
+
+    def name(row: dict, prefix: str) -> str:
+        return (
+            row[f"{prefix}__name_en"]
+            if english and row[f"{prefix}__name_en"]
+            else row[f"{prefix}__name_th"]
+        )
+
+    charts = {
+        "state": {
+            "labels": [str(State(s).label) for s in State.values if s in OPEN_STATES],
+            "values": [figures["by_state"].get(s, 0) for s in State.values if s in OPEN_STATES],
+        },
+        "category": {
+            "labels": [name(r, "category") for r in figures["by_category"]],
+            "values": [r["n"] for r in figures["by_category"]],
+        },
+        "channel": {
+            "labels": [name(r, "channel") for r in figures["by_channel"]],
+            "values": [r["n"] for r in figures["by_channel"]],
+        },
+    }
+    branches = [
+        {"name": name(r, "branch"), "open": r["n"], "late": r["late"]} for r in figures["by_branch"]
+    ]
+    return render(
+        request,
+        "complaints/dashboard.html",
+        {
+            "totals": figures["totals"],
+            "charts": charts,
+            "branches": branches if len(branches) > 1 else [],
+            "now": timezone.now(),
+        },
+    )

@@ -77,3 +77,20 @@ def test_badges_come_from_the_stored_deadline():
     assert sla_badge(now + timedelta(hours=3), now=now, is_open=True) == "due_soon"
     assert sla_badge(now + timedelta(hours=5), now=now, is_open=True) == "on_time"
     assert sla_badge(now - timedelta(hours=5), now=now, is_open=False) == ""
+
+
+def test_the_dashboard_counts_in_the_database_and_a_region_sees_its_branches(client, register):
+    register()
+    register()
+    register(branch="pattaya", location=None)
+    register(branch="khon-kaen", location=None)
+    page = signed_in(client, "chonburi_manager").get("/staff/dashboard/").content.decode()
+    assert (
+        '<div class="card tile" data-figure="today"><span>รับเรื่องวันนี้</span><strong>2</strong>'
+        in page
+    )
+    assert "dashboard-data" in page and "vendor/chartjs/chart.umd.min.js" in page
+    assert "กปภ.สาขาพัทยา" not in page  # one branch: no per-branch table
+    client.logout()
+    region = signed_in(client, "region1").get("/staff/dashboard/").content.decode()
+    assert "<strong>3</strong>" in region and "กปภ.สาขาพัทยา" in region and "ขอนแก่น" not in region
