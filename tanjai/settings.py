@@ -177,6 +177,10 @@ TASKS = {
         "QUEUES": ["default", "notifications", "sla"],
     }
 }
+# Map tiles for the location pin; the forms still work when tiles cannot load.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
 # How often the scheduler runs the SLA watcher (seconds).
 SLA_WATCH_INTERVAL = int(os.environ.get("SLA_WATCH_INTERVAL", "60"))
 

@@ -8,6 +8,7 @@ from tanjai.accounts.views import LoginView
 from tanjai.api import api
 from tanjai.complaints.views import complaint_action, complaint_page, dashboard, queue, staff_home
 from tanjai.core.views import healthz, home
+from tanjai.intake.views import complaint_new, complaint_registered, customer_lookup
 
 urlpatterns = [
     path("", home, name="home"),
@@ -19,6 +20,9 @@ urlpatterns = [
     path("staff/", staff_home, name="staff-home"),
     path("staff/queues/<slug:name>/", queue, name="staff-queue"),
     path("staff/dashboard/", dashboard, name="staff-dashboard"),
+    path("staff/new/", complaint_new, name="staff-complaint-new"),
+    path("staff/new/customer/", customer_lookup, name="staff-customer-lookup"),
+    path("staff/new/<str:tracking_no>/", complaint_registered, name="staff-complaint-registered"),
     path("staff/complaints/<str:tracking_no>/", complaint_page, name="staff-complaint"),
     path(
         "staff/complaints/<str:tracking_no>/actions/<slug:action>/",

@@ -1,0 +1,74 @@
+"""Complaint entry for channel officers (telephone, walk-in, letter, media, 1111, …)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tanjai.accounts.scope import actor_for
+from tanjai.complaints.errors import WorkflowError
+from tanjai.complaints.selectors import complaints_visible_to, identity_visible
+from tanjai.intake.forms import ComplaintEntryForm
+from tanjai.intake.inputs import phone_normalise
+from tanjai.intake.services import complaint_register
+
+
+@login_required
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request.user)
+    form = ComplaintEntryForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint, _ = complaint_register(
+                actor=actor,
+                data=form.register_data(),
+                # One submission, one complaint, whatever the double clicks.
+                intake_key=request.POST.get("submission", "")[:100],
+            )
+        except WorkflowError as exc:
+            error = exc
+        else:
+            return redirect("staff-complaint-registered", tracking_no=complaint.tracking_no)
+    import uuid
+
+    return render(
+        request,
+        "intake/new.html",
+        {
+            "form": form,
+            "error": error,
+            "submission": request.POST.get("submission") or uuid.uuid4().hex,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def complaint_registered(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    """The tracking number, large, to read back to the caller."""
+    return render(request, "intake/registered.html", {"tracking_no": tracking_no})
+
+
+@login_required
+def customer_lookup(request: HttpRequest) -> HttpResponse:
+    """Earlier complaints of the same account number or phone, within one's scope (HTMX)."""
+    actor = actor_for(request.user)
+    account = request.GET.get("customer_account_no", "").strip()
+    phone = request.GET.get("customer_phone", "").strip()
+    try:
+        phone = phone_normalise(phone) if phone else ""
+    except ValueError:
+        phone = ""
+    earlier = []
+    if account or phone:
+        qs = complaints_visible_to(actor=actor).select_related("category", "category")
+        qs = qs.filter(customer_account_no=account) if account else qs.filter(customer_phone=phone)
+        earlier = [
+            c for c in qs.order_by("-received_at")[:5] if identity_visible(actor=actor, complaint=c)
+        ]
+    return render(request, "intake/_earlier.html", {"earlier": earlier})
