@@ -67,6 +67,12 @@ def shoot() -> None:
         page.screenshot(path=OUT / "sign-in.png")
         page = page_for("centre.chonburi", 1280)
         page.screenshot(path=OUT / "my-work.png", full_page=True)
+        officer = page_for("officer.chonburi", 1280)
+        officer.goto(f"{BASE}/staff/new/")
+        officer.fill("[name=customer_phone]", "0812345678")
+        officer.fill("[name=description]", "น้ำไม่ไหลตั้งแต่เช้า ทั้งซอย")
+        officer.wait_for_timeout(800)
+        officer.screenshot(path=OUT / "entry-form.png", full_page=True)
         page.goto(f"{BASE}/staff/dashboard/")
         page.wait_for_timeout(800)  # let the charts draw
         page.screenshot(path=OUT / "dashboard.png", full_page=True)
