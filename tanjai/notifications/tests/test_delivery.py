@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django_tasks_db.management.commands.db_worker import Worker
 
 from tanjai.core.scheduler import scheduler_tick
+from tanjai.core.worker import inprocess_worker
 from tanjai.notifications.models import Notification, NotificationStatus
 
 
 def run_worker() -> None:
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
+    inprocess_worker(worker_id="test", batch=True).run()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,20 +12,10 @@ logger = logging.getLogger(__name__)
 
 
 def _worker_thread(stop: threading.Event) -> None:
-    from django_tasks_db.management.commands.db_worker import Worker
+    from tanjai.core.worker import inprocess_worker
 
-    worker = Worker(
-        queue_names=["*"],
-        interval=1.0,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="serve-inprocess",
-        excluded_queue_names=[],
-    )
     # Signals belong to the main thread (the web server); the worker stops with the process.
-    worker.run()
+    inprocess_worker(worker_id="serve-inprocess").run()
 
 
 class Command(BaseCommand):
