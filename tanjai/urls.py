@@ -1,12 +1,20 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 
 from tanjai.accounts.views import LoginView
 from tanjai.api import api
-from tanjai.complaints.views import complaint_action, complaint_page, dashboard, queue, staff_home
+from tanjai.complaints.views import (
+    attachment_file,
+    attachment_upload,
+    complaint_action,
+    complaint_page,
+    dashboard,
+    duplicates_mark,
+    queue,
+    queue_bulk,
+    staff_home,
+)
 from tanjai.core.views import healthz, home
 from tanjai.intake.views import complaint_new, complaint_registered, customer_lookup
 
@@ -25,6 +33,22 @@ urlpatterns = [
     path("staff/new/<str:tracking_no>/", complaint_registered, name="staff-complaint-registered"),
     path("staff/complaints/<str:tracking_no>/", complaint_page, name="staff-complaint"),
     path(
+        "staff/complaints/<str:tracking_no>/files/",
+        attachment_upload,
+        name="staff-attachment-upload",
+    ),
+    path(
+        "staff/complaints/<str:tracking_no>/files/<int:pk>/",
+        attachment_file,
+        name="staff-attachment",
+    ),
+    path(
+        "staff/complaints/<str:tracking_no>/duplicates/",
+        duplicates_mark,
+        name="staff-duplicates-mark",
+    ),
+    path("staff/queues/<slug:name>/bulk/", queue_bulk, name="staff-queue-bulk"),
+    path(
         "staff/complaints/<str:tracking_no>/actions/<slug:action>/",
         complaint_action,
         name="staff-complaint-action",
@@ -39,6 +63,5 @@ urlpatterns = [
     ),
     path("api/v1/", api.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# Uploaded files are never served as static media: they go through
+# complaints.views.attachment_file, which checks who asks.

@@ -3,13 +3,17 @@ input model (tanjai.complaints.inputs), so the page and the API accept the same 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from tanjai.accounts.scope import Actor
+from tanjai.complaints.errors import WorkflowError
 from tanjai.complaints.inputs import ACTION_INPUTS
 from tanjai.complaints.models import Complaint
 from tanjai.sla.clock import BANGKOK
@@ -56,16 +60,21 @@ class FormField:
     value: Any = None
 
 
-def _choices_for(name: str, complaint: Complaint) -> list[tuple[str, Any]] | None:
+def _choices_for(
+    name: str, *, branch_id: int | None, region_id: int | None
+) -> list[tuple[str, Any]] | None:
     if name == "assignees":
         from django.contrib.auth import get_user_model
 
         from tanjai.accounts.roles import Role
 
-        technicians = get_user_model().objects.filter(
-            is_active=True,
-            groups__name=Role.TECHNICIAN,
-            staff_profile__branch_id=complaint.branch_id,
+        technicians = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                groups__name=Role.TECHNICIAN,
+            )
+            .filter(Q(staff_profile__branch_id=branch_id))
         )
         return [
             (u.username, u.get_full_name() or u.username) for u in technicians.order_by("username")
@@ -74,8 +83,8 @@ def _choices_for(name: str, complaint: Complaint) -> list[tuple[str, Any]] | Non
         from tanjai.organisation.models import Unit
 
         units = (
-            Unit.objects.filter(active=True).filter(branch_id=complaint.branch_id)
-            | Unit.objects.filter(active=True, region_id=complaint.region_id, branch__isnull=True)
+            Unit.objects.filter(Q(active=True, branch_id=branch_id))
+            | Unit.objects.filter(Q(active=True, region_id=region_id, branch__isnull=True))
             | (Unit.objects.filter(active=True, kind="hq_department"))
         )
         return [("", _("The branch's Prapa Tanjai centre"))] + [(u.code, u.name) for u in units]
@@ -96,13 +105,24 @@ def _choices_for(name: str, complaint: Complaint) -> list[tuple[str, Any]] | Non
 def action_fields(
     action: str, complaint: Complaint, data: QueryDict | None = None
 ) -> list[FormField]:
+    return _fields(action, branch_id=complaint.branch_id, region_id=complaint.region_id, data=data)
+
+
+def bulk_fields(action: str, actor: Actor) -> list[FormField]:
+    """The fields of an action taken on many complaints of the actor's scope at once."""
+    return _fields(action, branch_id=actor.branch_id, region_id=actor.region_id, data=None)
+
+
+def _fields(
+    action: str, *, branch_id: int | None, region_id: int | None, data: QueryDict | None
+) -> list[FormField]:
     schema = ACTION_INPUTS[action].model_json_schema()
     required = set(schema.get("required", []))
     fields = []
     for name, spec in schema["properties"].items():
         options = spec.get("anyOf", [spec])
         types = {o.get("type") for o in options}
-        choices = _choices_for(name, complaint)
+        choices = _choices_for(name, branch_id=branch_id, region_id=region_id)
         if name == "assignees":
             kind = "multiselect"
         elif choices is not None:
@@ -174,3 +194,15 @@ def action_fields_names(action: str) -> list[tuple[str, str]]:
             kind = "text"
         out.append((name, kind))
     return out
+
+
+def error_items(
+    error: WorkflowError, labels: Mapping[str, Any] | None = None
+) -> list[tuple[Any, str]]:
+    """A refusal's field errors as (label, message), the fields named as the form names them."""
+    names = {**FIELD_LABELS, "files": _("Files"), "file": _("File"), **(labels or {})}
+    return [
+        (names.get(field, "" if field == "__all__" else field), message)
+        for field, messages in error.errors.items()
+        for message in messages
+    ]

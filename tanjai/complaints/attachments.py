@@ -9,6 +9,7 @@ from typing import IO
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
@@ -38,42 +39,70 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def attachment_add(
-    *, actor: Actor, tracking_no: str, upload: IO[bytes], kind: str, now: datetime
-) -> tuple[Attachment, bool]:
-    from tanjai.complaints.services import event_append
+def attachment_permitted(*, actor: Actor, complaint: Complaint) -> bool:
+    """Staff handling the complaint add files; a technician only on their own open job."""
+    if actor.has_any(_HANDLERS - {Role.TECHNICIAN}):
+        return True
+    return Role.TECHNICIAN in actor.roles and technician_on_the_job(
+        actor=actor, complaint=complaint
+    )
 
+
+def attachment_read(upload: IO[bytes], *, kind: str) -> tuple[bytes, str]:
+    """The upload's bytes and its content type read from them; InvalidInput if refused."""
     if kind not in AttachmentKind.values:
         raise InvalidInput(
-            "bad kind", errors={"kind": [f"one of {', '.join(AttachmentKind.values)}"]}
+            _("Unknown kind of attachment."),
+            errors={
+                "kind": [_("One of: %(kinds)s.") % {"kinds": ", ".join(AttachmentKind.values)}]
+            },
         )
-    complaint = Complaint.objects.filter(tracking_no=tracking_no).first()
-    if complaint is None or not complaint_visible(actor=actor, complaint=complaint):
-        raise NotFound(f"no complaint {tracking_no}")
-    if not actor.has_any(_HANDLERS - {Role.TECHNICIAN}) and not (
-        Role.TECHNICIAN in actor.roles and technician_on_the_job(actor=actor, complaint=complaint)
-    ):
-        raise Forbidden("only staff handling the complaint add attachments")
     limit = settings.TANJAI_MAX_UPLOAD_BYTES
     content = upload.read(limit + 1)
+    name = getattr(upload, "name", "") or ""
     if len(content) > limit:
         raise InvalidInput(
-            "file too large", errors={"file": [f"at most {limit // (1024 * 1024)} MB"]}
+            _("The file %(name)s is too large.") % {"name": name},
+            errors={"file": [_("At most %(mb)d MB.") % {"mb": limit // (1024 * 1024)}]},
         )
     if not content:
-        raise InvalidInput("empty file", errors={"file": ["the file is empty"]})
+        raise InvalidInput(
+            _("The file %(name)s is empty.") % {"name": name},
+            errors={"file": [_("The file is empty.")]},
+        )
     content_type = sniff_content_type(content[:16])
     if content_type is None:
         raise InvalidInput(
-            "file type not accepted", errors={"file": ["JPEG, PNG, WebP or PDF only"]}
+            _("The file %(name)s is of a type that is not accepted.") % {"name": name},
+            errors={"file": [_("JPEG, PNG, WebP or PDF only.")]},
         )
     if (
         kind in (AttachmentKind.PHOTO_BEFORE, AttachmentKind.PHOTO_AFTER)
         and content_type not in _PHOTO_TYPES
     ):
         raise InvalidInput(
-            "not a photo", errors={"file": ["a before/after photo must be an image"]}
+            _("The file %(name)s is not a photo.") % {"name": name},
+            errors={"file": [_("A before or after photo must be an image.")]},
         )
+    return content, content_type
+
+
+def kind_for_upload(content_type: str) -> str:
+    """A file given with a new complaint: a photo of the problem, or a document."""
+    return AttachmentKind.PHOTO_BEFORE if content_type in _PHOTO_TYPES else AttachmentKind.DOCUMENT
+
+
+def attachment_add(
+    *, actor: Actor, tracking_no: str, upload: IO[bytes], kind: str, now: datetime
+) -> tuple[Attachment, bool]:
+    from tanjai.complaints.services import event_append
+
+    complaint = Complaint.objects.filter(tracking_no=tracking_no).first()
+    if complaint is None or not complaint_visible(actor=actor, complaint=complaint):
+        raise NotFound(_("No complaint %(number)s.") % {"number": tracking_no})
+    if not attachment_permitted(actor=actor, complaint=complaint):
+        raise Forbidden(_("Only staff handling the complaint add attachments."))
+    content, content_type = attachment_read(upload, kind=kind)
     digest = hashlib.sha256(content).hexdigest()
     existing = Attachment.objects.filter(complaint=complaint, sha256=digest).first()
     if existing:

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tanjai.accounts.scope import Actor
 from tanjai.reference.models import Category, Channel
+from tanjai.sla.clock import BANGKOK
 
 ORDERINGS = [
     ("resolve_due_at", _("Due soonest first")),
@@ -17,18 +22,48 @@ class QueueFilterForm(forms.Form):
 
     category = forms.ChoiceField(label=_("Category"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    technician = forms.ChoiceField(label=_("Technician"), required=False)
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     order = forms.ChoiceField(label=_("Sort"), required=False, choices=ORDERINGS)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        from tanjai.complaints.selectors import technicians_in_scope, units_in_scope
+
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
         everything = [("", _("All"))]
-        self.fields["category"].choices = everything + [  # type: ignore[attr-defined]
+        fields["category"].choices = everything + [
             (c.code, c.name) for c in Category.objects.filter(active=True)
         ]
-        self.fields["channel"].choices = everything + [  # type: ignore[attr-defined]
+        fields["channel"].choices = everything + [
             (c.code, c.name) for c in Channel.objects.filter(active=True)
         ]
+        fields["unit"].choices = everything + [(u.code, u.name) for u in units_in_scope(actor)]
+        technicians = technicians_in_scope(actor)
+        if technicians:
+            fields["technician"].choices = everything + [
+                (u.username, u.get_full_name() or u.username) for u in technicians
+            ]
+        else:
+            del fields["technician"]
 
-    def value(self, name: str) -> str:
+    def value(self, name: str) -> Any:
         return self.cleaned_data.get(name) or "" if self.is_valid() else ""
+
+    def received_range(self) -> tuple[datetime | None, datetime | None]:
+        """The chosen days as Bangkok-time bounds: [from 00:00, the day after "until")."""
+
+        def start(day: date | str) -> datetime | None:
+            return datetime.combine(day, time(), tzinfo=BANGKOK) if day else None  # type: ignore[arg-type]
+
+        until = self.value("received_to")
+        return start(self.value("received_from")), (
+            start(until + timedelta(days=1)) if until else None
+        )

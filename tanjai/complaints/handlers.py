@@ -11,11 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from tanjai.accounts.scope import Actor
 from tanjai.complaints import inputs as i
 from tanjai.complaints.errors import InvalidInput
 from tanjai.complaints.models import Complaint, Event
 from tanjai.complaints.workflow import State
+from tanjai.core.dates import format_date
 from tanjai.core.tracking import TrackingNumberError, tracking_normalise
 from tanjai.sla.services import sla_new_cycle, sla_pause_end, sla_pause_start
 
@@ -42,11 +46,16 @@ def forward(
     if inputs.unit:
         unit = Unit.objects.filter(code=inputs.unit, active=True).select_related("branch").first()
         if unit is None:
-            raise InvalidInput("no such unit", errors={"unit": [f"no active unit {inputs.unit!r}"]})
+            raise InvalidInput(
+                _("No such unit."),
+                errors={"unit": [_("No active unit %(code)s.") % {"code": repr(inputs.unit)}]},
+            )
     else:
         unit = Unit.objects.filter(branch_id=complaint.branch_id, kind=UnitKind.CENTRE).first()
         if unit is None:
-            raise InvalidInput(f"branch {complaint.branch.code} has no Prapa Tanjai centre")
+            raise InvalidInput(
+                _("Branch %(code)s has no Prapa Tanjai centre.") % {"code": complaint.branch.code}
+            )
     data: dict[str, Any] = {"unit": unit.code}
     if unit.kind == UnitKind.CENTRE and unit.branch_id != complaint.branch_id:
         # Forwarded to another branch's centre: the complaint now belongs to that branch.
@@ -84,17 +93,18 @@ def inform_customer(
 ) -> Outcome:
     if inputs.promised_at <= now:
         raise InvalidInput(
-            "the promised time has already passed",
-            errors={"promised_at": ["must be in the future"]},
+            _("The promised time has already passed."),
+            errors={"promised_at": [_("It must be in the future.")]},
         )
     deadline = complaint.resolve_due_at
     late = deadline is not None and inputs.promised_at > deadline
     if deadline is not None and late and not inputs.late_reason:
         raise InvalidInput(
-            "the promised time is after the SLA deadline",
+            _("The promised time is after the SLA deadline."),
             errors={
                 "late_reason": [
-                    f"give a reason to promise later than the deadline {deadline.isoformat()}"
+                    _("Give a reason to promise later than the deadline %(deadline)s.")
+                    % {"deadline": format_date(deadline, language=get_language() or "th")}
                 ]
             },
         )
@@ -192,7 +202,8 @@ def recategorise(
     category = Category.objects.filter(code=inputs.category, active=True).first()
     if category is None:
         raise InvalidInput(
-            "no such category", errors={"category": [f"no category {inputs.category!r}"]}
+            _("No such category."),
+            errors={"category": [_("No category %(code)s.") % {"code": repr(inputs.category)}]},
         )
     subcategory = None
     if inputs.subcategory:
@@ -201,10 +212,11 @@ def recategorise(
         ).first()
         if subcategory is None:
             raise InvalidInput(
-                "no such subcategory",
+                _("No such subcategory."),
                 errors={
                     "subcategory": [
-                        f"{inputs.subcategory!r} is not a subcategory of {category.code}"
+                        _("%(sub)s is not a subcategory of %(category)s.")
+                        % {"sub": repr(inputs.subcategory), "category": category.code}
                     ]
                 },
             )
@@ -235,10 +247,15 @@ def mark_duplicate(
     try:
         number = tracking_normalise(inputs.of)
     except TrackingNumberError as exc:
-        raise InvalidInput("bad master number", errors={"of": [str(exc)]}) from None
+        raise InvalidInput(
+            _("The main complaint's number is not valid."), errors={"of": [str(exc)]}
+        ) from None
     master = Complaint.objects.filter(tracking_no=number).first()
     if master is None or not complaint_visible(actor=actor, complaint=master):
-        raise InvalidInput("no such master complaint", errors={"of": [f"no complaint {number}"]})
+        raise InvalidInput(
+            _("No such main complaint."),
+            errors={"of": [_("No complaint %(number)s.") % {"number": number}]},
+        )
     # Follow a chain to its head so that duplicates never point at duplicates.
     while master.status == State.DUPLICATE and master.duplicate_of_id:
         head = Complaint.objects.get(pk=master.duplicate_of_id)
@@ -247,7 +264,8 @@ def mark_duplicate(
         master = head
     if master.pk == complaint.pk:
         raise InvalidInput(
-            "a complaint cannot duplicate itself", errors={"of": ["that is this complaint"]}
+            _("A complaint cannot duplicate itself."),
+            errors={"of": [_("That is this complaint.")]},
         )
     complaint.duplicate_of = master
     _end(complaint, now)
@@ -268,6 +286,15 @@ def transfer_out(
     return Outcome(note=inputs.reason, data={"agency": inputs.agency})
 
 
+def contact_log(
+    *, complaint: Complaint, actor: Actor, inputs: i.ContactLogInput, now: datetime
+) -> Outcome:
+    return Outcome(
+        note=inputs.note,
+        data={"contact_method": inputs.contact_method, "customer_reached": inputs.customer_reached},
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "forward": forward,
     "dispatch": dispatch,
@@ -283,4 +310,5 @@ HANDLERS: dict[str, Handler] = {
     "mark_duplicate": mark_duplicate,
     "mark_not_relevant": mark_not_relevant,
     "transfer_out": transfer_out,
+    "contact_log": contact_log,
 }

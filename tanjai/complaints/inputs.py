@@ -13,6 +13,9 @@ Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
+ContactMethod = Literal["phone", "sms", "line", "email", "letter", "in_person"]
+
+
 class ActionInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -31,7 +34,7 @@ class DispatchInput(ActionInput):
 class InformCustomerInput(ActionInput):
     plan: Required
     promised_at: datetime
-    contact_method: Literal["phone", "sms", "line", "email", "letter", "in_person"]
+    contact_method: ContactMethod
     late_reason: Text = Field(
         "", description="Required when promised_at is after the resolve deadline"
     )
@@ -77,6 +80,14 @@ class MarkDuplicateInput(ActionInput):
     of: Code = Field(..., description="Tracking number of the master complaint")
 
 
+class ContactLogInput(ActionInput):
+    """A call (or message) to the customer, reached or not, and what was said."""
+
+    contact_method: ContactMethod = "phone"
+    customer_reached: bool
+    note: Required
+
+
 class TransferOutInput(ActionInput):
     agency: Required
     reason: Required
@@ -97,4 +108,5 @@ ACTION_INPUTS: dict[str, type[ActionInput]] = {
     "mark_duplicate": MarkDuplicateInput,
     "mark_not_relevant": ReasonInput,
     "transfer_out": TransferOutInput,
+    "contact_log": ContactLogInput,
 }

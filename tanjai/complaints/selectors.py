@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -111,6 +112,8 @@ class ComplaintFilters:
     received_from: datetime | None = None
     received_to: datetime | None = None
     q: str | None = None
+    unit: str | None = None
+    technician: str | None = None
 
 
 # Below this many matches, a search collects them all through the word index and sorts
@@ -206,6 +209,18 @@ def complaint_list(
         qs = qs.filter(category__code=filters.category)
     if filters.channel:
         qs = qs.filter(channel__code=filters.channel)
+    if filters.unit:
+        qs = qs.filter(unit__code=filters.unit)
+    if filters.technician:
+        from tanjai.dispatch.models import WorkOrder
+
+        qs = qs.filter(
+            Exists(
+                WorkOrder.objects.filter(
+                    complaint_id=OuterRef("pk"), assignees__username=filters.technician
+                )
+            )
+        )
     if filters.received_from:
         qs = qs.filter(received_at__gte=filters.received_from)
     if filters.received_to:
@@ -313,3 +328,91 @@ def dashboard_figures(*, actor: Actor, now: datetime | None = None) -> dict:
         "by_channel": by_channel,
         "by_branch": by_branch,
     }
+
+
+# A burst main brings dozens of calls: complaints of the same category this close in space
+# and time are likely the same problem.
+NEARBY_METRES = 300
+NEARBY_DAYS = 3
+
+
+@dataclass
+class Related:
+    complaint: Complaint
+    reason: str  # "customer", "nearby" or "district"
+    metres: int | None = None
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((rlat2 - rlat1) / 2) ** 2
+        + math.cos(rlat1) * math.cos(rlat2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def related_complaints(*, actor: Actor, complaint: Complaint, limit: int = 50) -> list[Related]:
+    """Complaints of the same customer (for those who may see who the customer is), and of
+    the same category within NEARBY_METRES and NEARBY_DAYS (same district when there is no
+    map pin), within the actor's scope, nearest first."""
+    visible = complaints_visible_to(actor=actor).exclude(pk=complaint.pk)
+    visible = visible.select_related("category", "branch")
+    found: dict[int, Related] = {}
+    if identity_visible(actor=actor, complaint=complaint) and not complaint.anonymous:
+        same = Q()
+        if complaint.customer_phone:
+            same |= Q(customer_phone=complaint.customer_phone)
+        if complaint.customer_account_no:
+            same |= Q(customer_account_no=complaint.customer_account_no)
+        if same:
+            for c in visible.filter(same).order_by("-received_at")[:10]:
+                found[c.pk] = Related(c, "customer")
+    window = visible.filter(
+        category_id=complaint.category_id,
+        received_at__gte=complaint.received_at - timedelta(days=NEARBY_DAYS),
+        received_at__lte=complaint.received_at + timedelta(days=NEARBY_DAYS),
+    )
+    if complaint.lat is not None and complaint.lon is not None:
+        dlat = NEARBY_METRES / 111_000
+        dlon = dlat / max(math.cos(math.radians(complaint.lat)), 0.01)
+        box = window.filter(
+            lat__range=(complaint.lat - dlat, complaint.lat + dlat),
+            lon__range=(complaint.lon - dlon, complaint.lon + dlon),
+        )
+        near = []
+        for c in box[: limit * 4]:
+            metres = _metres(complaint.lat, complaint.lon, c.lat, c.lon)  # type: ignore[arg-type]
+            if metres <= NEARBY_METRES and c.pk not in found:
+                near.append(Related(c, "nearby", round(metres)))
+        near.sort(key=lambda r: r.metres or 0)
+        found.update((r.complaint.pk, r) for r in near[:limit])
+    elif complaint.district:
+        for c in window.filter(district=complaint.district)[:limit]:
+            found.setdefault(c.pk, Related(c, "district"))
+    return list(found.values())[:limit]
+
+
+def units_in_scope(actor: Actor) -> QuerySet:
+    from tanjai.organisation.models import Unit
+
+    units = Unit.objects.filter(active=True)
+    if actor.scope_level == ScopeLevel.BRANCH:
+        return units.filter(Q(branch_id=actor.branch_id))
+    if actor.scope_level == ScopeLevel.REGION:
+        return units.filter(Q(region_id=actor.region_id) | Q(branch__region_id=actor.region_id))
+    return units.filter(branch__isnull=True)  # head office: regional and HQ units
+
+
+def technicians_in_scope(actor: Actor) -> list:
+    """Technicians to filter by: those of one's branch or region (not the whole country)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, groups__name=Role.TECHNICIAN)
+    if actor.scope_level == ScopeLevel.BRANCH:
+        users = users.filter(Q(staff_profile__branch_id=actor.branch_id))
+    elif actor.scope_level == ScopeLevel.REGION:
+        users = users.filter(Q(staff_profile__branch__region_id=actor.region_id))
+    else:
+        return []
+    return list(users.order_by("username"))

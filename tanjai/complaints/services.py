@@ -8,10 +8,12 @@ commit, all in one transaction: a refused or failed action leaves nothing half-w
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import ValidationError
 
 from tanjai.accounts.scope import Actor
@@ -30,12 +32,36 @@ from tanjai.complaints.workflow import ACTIONS, Action, State
 from tanjai.core.tracking import TrackingNumberError, tracking_normalise
 from tanjai.sla.services import sla_recompute
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+# Pydantic's messages for the common mistakes, in the user's language; the rest (our own
+# validators' words among them) as pydantic words them.
+_PYDANTIC_MESSAGES: dict[str, StrOrPromise] = {
+    "missing": gettext_lazy("This field is required."),
+    "string_too_short": gettext_lazy("This field is required."),
+    "string_too_long": gettext_lazy("Too long."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "greater_than_equal": gettext_lazy("The number is too small."),
+    "less_than_equal": gettext_lazy("The number is too large."),
+    "datetime_parsing": gettext_lazy("Enter a date and time."),
+    "datetime_from_date_parsing": gettext_lazy("Enter a date and time."),
+    "datetime_type": gettext_lazy("Enter a date and time."),
+    "timezone_aware": gettext_lazy("Enter a date and time."),
+    "literal_error": gettext_lazy("Choose one of the options."),
+    "enum": gettext_lazy("Choose one of the options."),
+    "bool_parsing": gettext_lazy("Yes or no."),
+}
+
 
 def pydantic_errors(exc: ValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for err in exc.errors():
         field = ".".join(str(p) for p in err["loc"]) or "__all__"
-        message = err["msg"].removeprefix("Value error, ")
+        known = _PYDANTIC_MESSAGES.get(err["type"])
+        message = str(known) if known else err["msg"].removeprefix("Value error, ")
         errors.setdefault(field, []).append(message)
     return errors
 
@@ -45,7 +71,8 @@ def action_input_parse(action: str, data: dict[str, Any] | None) -> ActionInput:
         return ACTION_INPUTS[action].model_validate(data or {})
     except ValidationError as exc:
         raise InvalidInput(
-            f"the fields of {action} are not valid", errors=pydantic_errors(exc)
+            _("Some fields of “%(action)s” are not valid.") % {"action": ACTIONS[action].label},
+            errors=pydantic_errors(exc),
         ) from None
 
 
@@ -91,9 +118,13 @@ def _authorise(actor: Actor, action: Action, complaint: Complaint) -> None:
         if work_order_open_for(complaint_id=complaint.pk, user_id=actor.user_id) is not None:
             return
         raise Forbidden(
-            f"{action.code}: only a technician with an open work order on this complaint"
+            _("“%(action)s” is for the technician with an open work order on this complaint.")
+            % {"action": action.label}
         )
-    raise Forbidden(f"your role or scope does not allow {action.code} on this complaint")
+    raise Forbidden(
+        _("Your role or scope does not allow “%(action)s” on this complaint.")
+        % {"action": action.label}
+    )
 
 
 def action_permitted(*, actor: Actor, action: str, complaint: Complaint) -> bool:
@@ -120,7 +151,10 @@ def complaint_act(
     """Take one workflow action on a complaint. Raises a WorkflowError subclass on refusal."""
     definition = ACTIONS.get(action)
     if definition is None:
-        raise InvalidInput(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
+        raise InvalidInput(
+            _("Unknown action %(action)s; one of: %(actions)s.")
+            % {"action": repr(action), "actions": ", ".join(ACTIONS)}
+        )
     number = complaint_lookup(tracking_no)
     now = now or timezone.now()
     with transaction.atomic():
@@ -129,18 +163,29 @@ def complaint_act(
         # branch_id) and would answer "no such row" instead of the new version.
         complaint = Complaint.objects.select_for_update().filter(tracking_no=number).first()
         if complaint is None or not complaint_visible(actor=actor, complaint=complaint):
-            raise NotFound(f"no complaint {number}")
+            raise NotFound(_("No complaint %(number)s.") % {"number": number})
         _authorise(actor, definition, complaint)
         if expected_version is not None and expected_version != complaint.version:
             raise Conflict(
-                f"complaint {number} changed since you loaded it "
-                f"(it is now {complaint.get_status_display()}); reload and try again"
+                _(
+                    "Complaint %(number)s changed since you loaded it: it is now “%(state)s”. "
+                    "Check it as it is now and try again."
+                )
+                % {"number": number, "state": complaint.get_status_display()}
             )
         if complaint.status not in definition.from_states:
-            allowed = ", ".join(sorted(definition.from_states))
+            allowed = ", ".join(str(State(s).label) for s in sorted(definition.from_states))
             raise NotAllowedInState(
-                f"cannot {action} a complaint that is {complaint.status} "
-                f"({complaint.get_status_display()}); {action} is allowed only when: {allowed}"
+                _(
+                    "“%(action)s” cannot be done on a complaint that is “%(state)s” "
+                    "(%(code)s); it is possible only when: %(allowed)s."
+                )
+                % {
+                    "action": definition.label,
+                    "state": complaint.get_status_display(),
+                    "code": complaint.status,
+                    "allowed": allowed,
+                }
             )
         # Fields are checked after the state: "cannot verify a received complaint" helps
         # more than a list of missing fields.

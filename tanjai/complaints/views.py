@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tanjai.accounts.roles import Role
-from tanjai.accounts.scope import actor_for
-from tanjai.complaints.action_forms import action_data, action_fields
-from tanjai.complaints.errors import WorkflowError
+from tanjai.accounts.scope import Actor, actor_for
+from tanjai.complaints.action_forms import CHOICE_LABELS, action_data, action_fields, error_items
+from tanjai.complaints.errors import InvalidInput, WorkflowError
 from tanjai.complaints.forms import QueueFilterForm
+from tanjai.complaints.models import AttachmentKind
 from tanjai.complaints.selectors import (
     ComplaintFilters,
     complaint_list,
@@ -27,13 +32,13 @@ from tanjai.complaints.workflow import ACTIONS, actions_available
 from tanjai.core.text import mask_personal_text
 
 QUEUES = [
-    ("to_forward", _("New, to forward")),
-    ("to_dispatch", _("To dispatch")),
-    ("to_inform", _("Customer to inform (24 h)")),
-    ("to_verify", _("Fixed, to verify")),
-    ("to_close", _("Verified, to close")),
-    ("overdue", _("Overdue")),
-    ("my_jobs", _("My work orders")),
+    ("to_forward", gettext_lazy("New, to forward")),
+    ("to_dispatch", gettext_lazy("To dispatch")),
+    ("to_inform", gettext_lazy("Customer to inform (24 h)")),
+    ("to_verify", gettext_lazy("Fixed, to verify")),
+    ("to_close", gettext_lazy("Verified, to close")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("my_jobs", gettext_lazy("My work orders")),
 ]
 
 
@@ -60,14 +65,19 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     actor = actor_for(request.user)
     now = timezone.now()
-    form = QueueFilterForm(request.GET or None)
+    form = QueueFilterForm(request.GET or None, actor=actor)
     order = form.value("order") or "resolve_due_at"
+    received_from, received_to = form.received_range()
     complaints = (
         complaint_list(
             actor=actor,
             filters=ComplaintFilters(
                 category=form.value("category") or None,
                 channel=form.value("channel") or None,
+                unit=form.value("unit") or None,
+                technician=form.value("technician") or None,
+                received_from=received_from,
+                received_to=received_to,
                 q=form.value("q") or None,
             ),
             now=now,
@@ -86,7 +96,14 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         }
         for c in page
     ]
-    context = {"name": name, "label": labels[name], "form": form, "page": page, "rows": rows}
+    context = {
+        "name": name,
+        "label": labels[name],
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "bulk": _bulk_form(name, actor) if rows else None,
+    }
     template = (
         "complaints/_queue_rows.html"
         if request.headers.get("HX-Request")
@@ -95,12 +112,70 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, template, context)
 
 
+# Queues whose complaints are often handled many at once, and the action for it.
+BULK_ACTIONS = {"to_forward": "forward", "to_dispatch": "dispatch"}
+
+
+def _bulk_form(name: str, actor: Actor) -> dict[str, Any] | None:
+    """The bulk action of a queue, if the actor may take it: its label and fields."""
+    from tanjai.complaints.action_forms import FIELD_LABELS, bulk_fields
+
+    action = BULK_ACTIONS.get(name)
+    if action is None or not actor.has_any(ACTIONS[action].roles):
+        return None
+    if action == "dispatch" and actor.branch_id is None:
+        return None  # technicians are chosen per branch
+    return {
+        "action": action,
+        "label": ACTIONS[action].label,
+        "fields": bulk_fields(action, actor),
+        "labels": FIELD_LABELS,
+    }
+
+
+@login_required
+def queue_bulk(request: HttpRequest, name: str) -> HttpResponse:
+    """Forward or dispatch the chosen complaints of a queue in one go, each through the
+    workflow service: one refusal (someone else acted first, a wrong state) is reported
+    with its reason and does not stop the others."""
+    from django.contrib import messages
+
+    if request.method != "POST" or name not in BULK_ACTIONS:
+        raise Http404
+    actor = actor_for(request.user)
+    action = BULK_ACTIONS[name]
+    numbers = list(dict.fromkeys(request.POST.getlist("numbers")))[:100]
+    data = action_data(action, request.POST)
+    done, refused = [], []
+    for number in numbers:
+        try:
+            complaint_act(tracking_no=number, actor=actor, action=action, data=data)
+        except WorkflowError as exc:
+            refused.append(f"{number}: {exc.message}")
+            for label, message in error_items(exc):
+                refused.append(f"{number}: {label}: {message}" if label else message)
+        else:
+            done.append(number)
+    if not numbers:
+        messages.warning(request, _("Choose the complaints first."))
+    if done:
+        messages.success(
+            request,
+            _("%(action)s: done for %(n)d complaints (%(numbers)s).")
+            % {"action": ACTIONS[action].label, "n": len(done), "numbers": ", ".join(done)},
+        )
+    for line in refused:
+        messages.error(request, line)
+    return redirect(f"{reverse('staff-queue', args=[name])}?{request.GET.urlencode()}")
+
+
 def _complaint_context(
     request: HttpRequest,
     tracking_no: str,
     *,
     error: WorkflowError | None = None,
     failed_action: str = "",
+    done: list | None = None,
 ) -> dict:
     from tanjai.accounts.services import personal_data_access_log
     from tanjai.complaints.selectors import complaint_get
@@ -139,32 +214,72 @@ def _complaint_context(
         for a in actions_available(status=complaint.status)
         if action_permitted(actor=actor, action=a.code, complaint=complaint)
     ]
+    from tanjai.complaints.attachments import attachment_permitted
+    from tanjai.complaints.selectors import related_complaints
+
+    now = timezone.now()
+    contacts = [
+        {
+            "at": e.at,
+            "who": e.actor_label,
+            "method": CHOICE_LABELS.get(e.data.get("contact_method", ""), ""),
+            "reached": e.data.get("customer_reached", True),
+            "note": text(e.note),
+            "plan": e.action == "inform_customer",
+        }
+        for e in complaint.events.all()
+        if e.action in ("contact_log", "inform_customer")
+    ]
+    related = [
+        {
+            "complaint": r.complaint,
+            "reason": r.reason,
+            "metres": r.metres,
+            "description": r.complaint.description
+            if identity_visible(actor=actor, complaint=r.complaint)
+            else mask_personal_text(r.complaint.description),
+            "badge": sla_badge(r.complaint.resolve_due_at, now=now, is_open=r.complaint.is_open),
+            "can_mark": action_permitted(
+                actor=actor, action="mark_duplicate", complaint=r.complaint
+            ),
+        }
+        for r in related_complaints(actor=actor, complaint=complaint)
+    ]
+    files = list(complaint.attachments.all())
     return {
         "c": complaint,
         "description": text(complaint.description),
         "sees_identity": sees_identity,
+        "contacts": contacts,
+        "related": related,
+        "can_mark_related": any(r["can_mark"] for r in related),
+        "photos_before": [f for f in files if f.kind == AttachmentKind.PHOTO_BEFORE],
+        "photos_after": [f for f in files if f.kind == AttachmentKind.PHOTO_AFTER],
+        "documents": [f for f in files if f.kind == AttachmentKind.DOCUMENT],
+        "may_attach": attachment_permitted(actor=actor, complaint=complaint),
+        "error_items": error_items(error) if error else [],
+        "done": done,
         "sla": {
             target: {**value, "label": SLA_STATE_LABELS[value["state"]]}
             for target, value in sla_status(complaint).items()
         },
         "events": events,
         "actions": actions,
-        "attachments": list(complaint.attachments.all()),
         "error": error,
     }
 
 
 SLA_STATE_LABELS = {
-    "met": _("met"),
-    "breached": _("breached"),
-    "open_on_time": _("on time"),
-    "open_overdue": _("overdue"),
-    "not_applicable": _("not applicable"),
+    "met": gettext_lazy("met"),
+    "breached": gettext_lazy("breached"),
+    "open_on_time": gettext_lazy("on time"),
+    "open_overdue": gettext_lazy("overdue"),
+    "not_applicable": gettext_lazy("not applicable"),
 }
 EVENT_LABELS = {
-    "register": _("Registered"),
-    "attach": _("File attached"),
-    "sla_escalated": _("SLA escalation"),
+    "register": gettext_lazy("Registered"),
+    "attach": gettext_lazy("File attached"),
+    "sla_escalated": gettext_lazy("SLA escalation"),
 }
 
 
@@ -205,21 +320,117 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
     except WorkflowError as exc:
         if exc.status == 404:
             raise Http404 from None
-        context = _complaint_context(request, tracking_no, error=exc, failed_action=action)
-        if request.headers.get("HX-Request"):
-            # HTMX swaps only successful answers: the refusal is shown in the fragment.
-            return render(request, "complaints/_complaint.html", context)
-        return render(request, "complaints/complaint.html", context, status=exc.status)
-    if not request.headers.get("HX-Request"):
-        from django.shortcuts import redirect
+        return _after_post(request, tracking_no, error=exc, failed_action=action)
+    return _after_post(request, tracking_no)
 
+
+def _after_post(
+    request: HttpRequest, tracking_no: str, *, error: WorkflowError | None = None, **extra: Any
+) -> HttpResponse:
+    """The complaint as it now is: the fragment for HTMX, else the page (a redirect when
+    all went well, so a reload does not post again)."""
+    if error is None and not request.headers.get("HX-Request") and not extra.get("done"):
         return redirect("staff-complaint", tracking_no=tracking_no)
     try:
-        context = _complaint_context(request, tracking_no)
+        context = _complaint_context(request, tracking_no, error=error, **extra)
     except Http404:
         # Forwarded out of this user's scope: done, and no longer theirs to see.
         return render(request, "complaints/_moved.html", {"tracking_no": tracking_no})
-    return render(request, "complaints/_complaint.html", context)
+    if request.headers.get("HX-Request"):
+        # HTMX swaps only successful answers: a refusal is shown in the fragment.
+        return render(request, "complaints/_complaint.html", context)
+    return render(
+        request, "complaints/complaint.html", context, status=error.status if error else 200
+    )
+
+
+@login_required
+def attachment_upload(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    """Add photos or documents to a complaint from its page."""
+    from tanjai.complaints.attachments import attachment_add
+
+    if request.method != "POST":
+        raise Http404
+    kind = request.POST.get("kind", AttachmentKind.DOCUMENT)
+    try:
+        uploads = request.FILES.getlist("files")
+        if not uploads:
+            raise InvalidInput(
+                _("Choose a file to attach."), errors={"files": [_("No file chosen.")]}
+            )
+        for upload in uploads:
+            attachment_add(
+                actor=actor_for(request.user),
+                tracking_no=complaint_lookup(tracking_no),
+                upload=upload,
+                kind=kind,
+                now=timezone.now(),
+            )
+    except WorkflowError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        return _after_post(request, tracking_no, error=exc)
+    return _after_post(request, tracking_no)
+
+
+@login_required
+def attachment_file(request: HttpRequest, tracking_no: str, pk: int) -> FileResponse:
+    """A complaint's file, to those who may see the complaint. Documents (letters, forms)
+    carry personal data: only those who may see the customer open them, and it is logged."""
+    from tanjai.accounts.services import personal_data_access_log
+    from tanjai.complaints.selectors import complaint_get
+
+    actor = actor_for(request.user)
+    complaint = complaint_get(actor=actor, tracking_no=complaint_lookup(tracking_no))
+    if complaint is None:
+        raise Http404
+    attachment = complaint.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    if attachment.kind == AttachmentKind.DOCUMENT:
+        if not identity_visible(actor=actor, complaint=complaint):
+            raise Http404
+        if actor.user_id is not None:
+            personal_data_access_log(user_id=actor.user_id, complaint_id=complaint.pk, via="file")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def duplicates_mark(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    """Mark the chosen related complaints duplicates of this one, each through the workflow
+    service; each refusal is reported with its reason, the others still done."""
+    if request.method != "POST":
+        raise Http404
+    actor = actor_for(request.user)
+    master = complaint_lookup(tracking_no)
+    done: list[dict[str, Any]] = []
+    numbers = list(dict.fromkeys(request.POST.getlist("numbers")))[:100]
+    if not numbers:
+        return _after_post(
+            request,
+            tracking_no,
+            error=InvalidInput(
+                _("Choose the complaints to mark."), errors={"numbers": [_("None chosen.")]}
+            ),
+        )
+    for number in numbers:
+        try:
+            complaint_act(
+                tracking_no=number, actor=actor, action="mark_duplicate", data={"of": master}
+            )
+        except WorkflowError as exc:
+            done.append({"number": number, "ok": False, "message": exc.message})
+        else:
+            done.append({"number": number, "ok": True, "message": ""})
+    return _after_post(request, tracking_no, done=done)
 
 
 @login_required

@@ -153,6 +153,15 @@ ACTIONS: dict[str, Action] = {
             State.TRANSFERRED,
             _INTAKE,
         ),
+        _action(
+            "contact_log",
+            _("Log a contact with the customer"),
+            None,
+            OPEN_STATES | {State.CLOSED},
+            None,
+            _INTAKE,
+            own_work_order_roles=frozenset({Role.TECHNICIAN}),
+        ),
     ]
 }
 

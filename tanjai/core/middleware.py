@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 class ThaiFirstLocaleMiddleware:
@@ -17,6 +18,10 @@ class ThaiFirstLocaleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if request.path.startswith("/api/"):
+            # Programs read the API: English messages (beside stable codes and field
+            # names) unless the client asks for Thai.
+            chosen = self._accepted(request) or "en"
         language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
@@ -24,3 +29,11 @@ class ThaiFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+    def _accepted(self, request: HttpRequest) -> str:
+        header = request.headers.get("Accept-Language", "")
+        for lang, _quality in parse_accept_lang_header(header):
+            code = lang.split("-")[0].lower()
+            if code in self.languages:
+                return code
+        return ""

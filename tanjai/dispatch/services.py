@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from tanjai.accounts.models import StaffProfile
 from tanjai.accounts.roles import Role
@@ -26,7 +27,9 @@ def work_order_create(
     User = get_user_model()
     names = list(dict.fromkeys(usernames))
     users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
-    problems = [f"{n!r} is not an active user" for n in names if n not in users]
+    problems = [
+        _("%(name)s is not an active user.") % {"name": repr(n)} for n in names if n not in users
+    ]
     in_branch = set(
         StaffProfile.objects.filter(
             user__in=users.values(), branch_id=complaint.branch_id
@@ -39,11 +42,14 @@ def work_order_create(
     )
     for name in users:
         if name not in technicians:
-            problems.append(f"{name!r} is not a technician")
+            problems.append(_("%(name)s is not a technician.") % {"name": repr(name)})
         elif name not in in_branch:
-            problems.append(f"{name!r} does not work at branch {complaint.branch.code}")
+            problems.append(
+                _("%(name)s does not work at branch %(branch)s.")
+                % {"name": repr(name), "branch": complaint.branch.code}
+            )
     if problems:
-        raise InvalidInput("cannot dispatch to these people", errors={"assignees": problems})
+        raise InvalidInput(_("Cannot dispatch to these people."), errors={"assignees": problems})
     order = WorkOrder.objects.create(
         complaint=complaint,
         team_type=team_type,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from tanjai.accounts.scope import Actor
@@ -40,17 +41,20 @@ def _resolve_refs(inp: RegisterInput, actor: Actor) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     channel = Channel.objects.filter(code=inp.channel, active=True).first()
     if channel is None:
-        errors["channel"] = [f"no channel {inp.channel!r}"]
+        errors["channel"] = [_("No channel %(code)s.") % {"code": repr(inp.channel)}]
     category = Category.objects.filter(code=inp.category, active=True).first()
     if category is None:
-        errors["category"] = [f"no category {inp.category!r}"]
+        errors["category"] = [_("No category %(code)s.") % {"code": repr(inp.category)}]
     subcategory = None
     if inp.subcategory and category is not None:
         subcategory = Subcategory.objects.filter(
             code=inp.subcategory, category=category, active=True
         ).first()
         if subcategory is None:
-            errors["subcategory"] = [f"{inp.subcategory!r} is not a subcategory of {category.code}"]
+            errors["subcategory"] = [
+                _("%(sub)s is not a subcategory of %(category)s.")
+                % {"sub": repr(inp.subcategory), "category": category.code}
+            ]
     branch = None
     if inp.branch:
         branch = (
@@ -59,15 +63,15 @@ def _resolve_refs(inp: RegisterInput, actor: Actor) -> dict[str, Any]:
             .first()
         )
         if branch is None:
-            errors["branch"] = [f"no branch {inp.branch!r}"]
+            errors["branch"] = [_("No branch %(code)s.") % {"code": repr(inp.branch)}]
     elif inp.location and inp.location.lat is not None and inp.location.lon is not None:
         branch = branch_nearest(lat=inp.location.lat, lon=inp.location.lon)
     elif actor.branch_id:
         branch = Branch.objects.filter(pk=actor.branch_id).select_related("region").first()
     if branch is None and "branch" not in errors:
-        errors["branch"] = ["give the branch, or a location with lat and lon"]
+        errors["branch"] = [_("Give the branch, or a location with latitude and longitude.")]
     if errors:
-        raise InvalidInput("the complaint is not valid", errors=errors)
+        raise InvalidInput(_("The complaint is not valid."), errors=errors)
     return {"channel": channel, "category": category, "subcategory": subcategory, "branch": branch}
 
 
@@ -82,7 +86,10 @@ def _external_case(*, channel: Channel, ref: str, actor: Actor) -> Complaint | N
     if existing is None:
         return None
     if not complaint_visible(actor=actor, complaint=existing):
-        raise Conflict(f"case {ref} from {channel.code} is already registered by another unit")
+        raise Conflict(
+            _("Case %(ref)s from %(channel)s is already registered by another unit.")
+            % {"ref": ref, "channel": channel.code}
+        )
     return existing
 
 
@@ -95,18 +102,18 @@ def complaint_register(
     return the complaint it created the first time instead of a second one.
     """
     if not actor.has_any(REGISTER_ROLES):
-        raise Forbidden("your role does not allow registering complaints")
+        raise Forbidden(_("Your role does not allow registering complaints."))
     try:
         inp = data if isinstance(data, RegisterInput) else RegisterInput.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput("the complaint is not valid", errors=pydantic_errors(exc)) from None
+        raise InvalidInput(_("The complaint is not valid."), errors=pydantic_errors(exc)) from None
     key = f"{actor.user_id or actor.username}:{intake_key}" if intake_key else ""
     if key and (existing := Complaint.objects.filter(intake_key=key).first()):
         return existing, False
     refs = _resolve_refs(inp, actor)
     branch: Branch = refs["branch"]
     if not actor.covers(region_id=branch.region_id, branch_id=branch.pk):
-        raise Forbidden(f"branch {branch.code} is outside your scope")
+        raise Forbidden(_("Branch %(code)s is outside your scope.") % {"code": branch.code})
     if inp.external_ref:
         existing = _external_case(channel=refs["channel"], ref=inp.external_ref, actor=actor)
         if existing:
@@ -115,7 +122,8 @@ def complaint_register(
     received_at = inp.received_at or now
     if received_at > now + timedelta(minutes=5):
         raise InvalidInput(
-            "received_at is in the future", errors={"received_at": ["cannot be in the future"]}
+            _("The time received is in the future."),
+            errors={"received_at": [_("It cannot be in the future.")]},
         )
     customer = inp.customer if inp.customer and not inp.anonymous else None
     location = inp.location
@@ -168,5 +176,7 @@ def complaint_register(
             existing := _external_case(channel=refs["channel"], ref=inp.external_ref, actor=actor)
         ):
             return existing, False
-        raise Conflict("the complaint was registered twice at the same moment; reload") from None
+        raise Conflict(
+            _("The complaint was registered twice at the same moment; reload the page.")
+        ) from None
     return complaint, True

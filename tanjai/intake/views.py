@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tanjai.accounts.scope import actor_for
-from tanjai.complaints.errors import WorkflowError
+from tanjai.complaints.action_forms import error_items
+from tanjai.complaints.attachments import attachment_add, attachment_read, kind_for_upload
+from tanjai.complaints.errors import InvalidInput, WorkflowError
+from tanjai.complaints.models import AttachmentKind
 from tanjai.complaints.selectors import complaints_visible_to, identity_visible
 from tanjai.intake.forms import ComplaintEntryForm
 from tanjai.intake.inputs import phone_normalise
 from tanjai.intake.services import complaint_register
+
+MAX_FILES = 10
 
 
 @login_required
@@ -22,12 +30,23 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         try:
+            # The files are checked before anything is stored: a refused file leaves
+            # no complaint behind, and the form comes back as typed.
+            uploads = _uploads_checked(request.FILES.getlist("files"))
             complaint, _ = complaint_register(
                 actor=actor,
                 data=form.register_data(),
                 # One submission, one complaint, whatever the double clicks.
                 intake_key=request.POST.get("submission", "")[:100],
             )
+            for upload, kind in uploads:
+                attachment_add(
+                    actor=actor,
+                    tracking_no=complaint.tracking_no,
+                    upload=upload,
+                    kind=kind,
+                    now=timezone.now(),
+                )
         except WorkflowError as exc:
             error = exc
         else:
@@ -40,12 +59,30 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "error": error,
+            "error_items": error_items(error, labels={f.name: f.label for f in form})
+            if error
+            else [],
+            "files_lost": bool(error and request.FILES),
             "submission": request.POST.get("submission") or uuid.uuid4().hex,
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },
         status=400 if error else 200,
     )
+
+
+def _uploads_checked(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    if len(files) > MAX_FILES:
+        raise InvalidInput(
+            _("At most %(n)d files with one complaint.") % {"n": MAX_FILES},
+            errors={"files": [_("Too many files.")]},
+        )
+    checked = []
+    for upload in files:
+        _content, content_type = attachment_read(upload, kind=AttachmentKind.DOCUMENT)
+        upload.seek(0)
+        checked.append((upload, kind_for_upload(content_type)))
+    return checked
 
 
 @login_required
