@@ -42,6 +42,7 @@ _PYDANTIC_MESSAGES: dict[str, StrOrPromise] = {
     "missing": gettext_lazy("This field is required."),
     "string_too_short": gettext_lazy("This field is required."),
     "string_too_long": gettext_lazy("Too long."),
+    "too_short": gettext_lazy("Choose at least one."),
     "int_parsing": gettext_lazy("Enter a whole number."),
     "int_type": gettext_lazy("Enter a whole number."),
     "greater_than_equal": gettext_lazy("The number is too small."),

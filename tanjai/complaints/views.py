@@ -296,18 +296,22 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
         raise Http404
     version = request.POST.get("version")
     try:
-        photos = request.FILES.getlist("photos")
+        photos = [(p, AttachmentKind.PHOTO_BEFORE) for p in request.FILES.getlist("photos_before")]
+        after = (
+            AttachmentKind.PHOTO_AFTER if action == "report_fixed" else AttachmentKind.PHOTO_BEFORE
+        )
+        photos += [(p, after) for p in request.FILES.getlist("photos")]
         if photos:
             from tanjai.complaints.attachments import attachment_add
 
             # The photos first: a file that is not a photo is refused before the fix is
             # reported, so the technician can send both again together.
-            for photo in photos:
+            for photo, kind in photos:
                 attachment_add(
                     actor=actor_for(request.user),
                     tracking_no=complaint_lookup(tracking_no),
                     upload=photo,
-                    kind="after" if action == "report_fixed" else "before",
+                    kind=kind,
                     now=timezone.now(),
                 )
         complaint_act(

@@ -61,9 +61,30 @@ def signed_in(browser, live_server, username, *, width=1280):
     return page
 
 
+def photo(name: str, marker: bytes) -> dict:
+    """A real 1×1 PNG (distinct per marker, so each is stored) as Playwright uploads it."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"tEXt", b"Comment\x00" + marker)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x10\x80\xc0"))
+        + chunk(b"IEND", b"")
+    )
+    return {"name": name, "mimeType": "image/png", "buffer": png}
+
+
 def take(page, action, fill=None, select=None, check=None):
     """Open an action's form on the complaint page, fill it and send it (HTMX swaps the page)."""
-    page.click(f"details.action:has(form[action$='/{action}/']) summary")
+    details = page.locator(f"details.action:has(form[action$='/{action}/'])")
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
     form = page.locator(f"form[action$='/{action}/']")
     for name, value in (fill or {}).items():
         form.locator(f"[name={name}]").fill(value)
@@ -100,12 +121,24 @@ def test_a_complaint_from_forward_to_close_in_the_browser(reseed, register, brow
             "late_reason": "ทดสอบ",
         },
     )
-    assert "ช่างเข้าซ่อมภายในวันนี้" in centre.locator(".timeline").inner_text()
+    assert "ช่างเข้าซ่อมภายในวันนี้" in centre.locator("#history").inner_text()
 
     technician = signed_in(browser, live_server, "chonburi_tech", width=360)
     technician.goto(url)
+    technician.click("details.action:has(form[action$='/report_fixed/']) summary")
+    technician.set_input_files(
+        "#report_fixed-photos-before", files=[photo("before.png", b"before")]
+    )
+    technician.set_input_files("#report_fixed-photos", files=[photo("after.png", b"after")])
     take(technician, "report_fixed", fill={"result": "เปลี่ยนท่อเมนช่วงหน้าบ้านแล้ว"})
     assert technician.locator(".status").inner_text() == "แก้ไขแล้ว รอตรวจสอบ"
+    # Both photos are on the page, served to the technician, the right way round.
+    for alt in ("ภาพก่อนแก้ไข: before.png", "ภาพหลังแก้ไข: after.png"):
+        image = technician.locator(f"img[alt='{alt}']")
+        image.scroll_into_view_if_needed()
+        technician.wait_for_function(
+            "i => i.complete && i.naturalWidth === 1", arg=image.element_handle(), timeout=5000
+        )
 
     centre.goto(url)
     take(centre, "verify")
@@ -126,5 +159,5 @@ def test_a_refused_action_shows_its_reason(reseed, register, browser, live_serve
     centre.goto(f"{live_server.url}/staff/complaints/{number}/")
     take(centre, "dispatch", select={"team_type": "service_team"}, fill={"note": "ด่วน"})
     alert = centre.locator("[role=alert]")
-    assert "assignees" in alert.inner_text()
+    assert "ช่าง: เลือกอย่างน้อยหนึ่งรายการ" in alert.inner_text()
     assert centre.locator("form[action$='/dispatch/'] [name=note]").input_value() == "ด่วน"
