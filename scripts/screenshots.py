@@ -76,6 +76,10 @@ def shoot() -> None:
         page.goto(f"{BASE}/staff/dashboard/")
         page.wait_for_timeout(800)  # let the charts draw
         page.screenshot(path=OUT / "dashboard.png", full_page=True)
+        region = page_for("region1", 1280)
+        region.goto(f"{BASE}/staff/dashboard/")
+        region.wait_for_timeout(800)
+        region.screenshot(path=OUT / "dashboard-region.png", full_page=True)
         page.goto(f"{BASE}/staff/queues/to_inform/")
         page.screenshot(path=OUT / "queue.png", full_page=True)
         page.locator("table a").first.click()
