@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tanjai.complaints",
     "tanjai.dispatch",
     "tanjai.notifications",
+    "tanjai.portal",
     "tanjai.demo",
 ]
 

@@ -15,11 +15,15 @@ from tanjai.complaints.views import (
     queue_bulk,
     staff_home,
 )
-from tanjai.core.views import healthz, home
+from tanjai.core.views import healthz
 from tanjai.intake.views import complaint_new, complaint_registered, customer_lookup
+from tanjai.portal import views as portal_views
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", portal_views.home, name="portal-home"),
+    path("track", portal_views.track, name="portal-track"),
+    path("receipt/<str:tracking_no>/", portal_views.receipt, name="portal-receipt"),
+    path("privacy", portal_views.privacy, name="portal-privacy"),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through the same door, with the same lockout.
     path("admin/login/", LoginView.as_view(), name="admin-login"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
@@ -42,7 +43,9 @@ class InformCustomerInput(ActionInput):
     @model_validator(mode="after")
     def _aware(self) -> InformCustomerInput:
         if self.promised_at.tzinfo is None:
-            raise ValueError("promised_at must include a time zone, e.g. 2026-11-25T16:00:00+07:00")
+            raise ValueError(
+                _("promised_at must include a time zone, e.g. 2026-11-25T16:00:00+07:00.")
+            )
         return self
 
 
@@ -66,7 +69,7 @@ class CloseInput(ActionInput):
     @model_validator(mode="after")
     def _score_needs_customer(self) -> CloseInput:
         if not self.customer_reached and self.satisfaction is not None:
-            raise ValueError("a satisfaction score needs a customer who was reached")
+            raise ValueError(_("A satisfaction score needs a customer who was reached."))
         return self
 
 

@@ -20,3 +20,15 @@ class PeriodicRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "slot"], name="periodicrun_once")]
+
+
+class RateHit(models.Model):
+    """One counted request of a rate-limited kind (a public submission, a tracking attempt).
+    The key is a keyed hash: an address or a phone number is not stored in the clear."""
+
+    bucket = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "key", "at"], name="ratehit_bucket_key_at")]

@@ -1,6 +1,5 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -12,7 +11,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # any database failure means unhealthy
         return JsonResponse({"status": "error", "detail": type(exc).__name__}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")

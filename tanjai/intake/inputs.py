@@ -8,6 +8,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -29,7 +30,7 @@ def phone_normalise(value: str) -> str:
     if digits.startswith("66") and len(digits) in (11, 10):
         digits = "0" + digits[2:]
     if not re.fullmatch(r"0\d{8,9}", digits):
-        raise ValueError("a Thai phone number has 9 or 10 digits starting with 0 (or +66)")
+        raise ValueError(_("A Thai phone number has 9 or 10 digits starting with 0 (or +66)."))
     return digits
 
 
@@ -55,7 +56,7 @@ class CustomerInput(BaseModel):
             try:
                 validate_email(value)
             except DjangoValidationError:
-                raise ValueError("not a valid e-mail address") from None
+                raise ValueError(_("Not a valid e-mail address.")) from None
         return value.lower()
 
     @field_validator("account_no")
@@ -63,7 +64,7 @@ class CustomerInput(BaseModel):
     def _account(cls, value: str) -> str:
         digits = re.sub(r"[\s-]", "", value.translate(_THAI_DIGITS))
         if digits and not digits.isdigit():
-            raise ValueError("a PWA account number has digits only")
+            raise ValueError(_("A PWA account number has digits only."))
         return digits
 
     def is_empty(self) -> bool:
@@ -88,7 +89,7 @@ class LocationInput(BaseModel):
     @model_validator(mode="after")
     def _pair(self) -> LocationInput:
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("give both lat and lon, or neither")
+            raise ValueError(_("Give both latitude and longitude, or neither."))
         return self
 
 
@@ -118,13 +119,13 @@ class RegisterInput(BaseModel):
     def _description(cls, value: str) -> str:
         value = text_normalise(value)
         if not value:
-            raise ValueError("the description is empty")
+            raise ValueError(_("The description is empty."))
         return value
 
     @model_validator(mode="after")
     def _anonymous(self) -> RegisterInput:
         if self.anonymous and self.customer and not self.customer.is_empty():
-            raise ValueError("an anonymous complaint carries no customer details")
+            raise ValueError(_("An anonymous complaint carries no customer details."))
         if self.received_at is not None and self.received_at.tzinfo is None:
-            raise ValueError("received_at must include a time zone")
+            raise ValueError(_("received_at must include a time zone."))
         return self

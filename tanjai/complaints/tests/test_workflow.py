@@ -254,7 +254,7 @@ def test_bad_fields_are_refused_per_field(register, persona):
             action="close",
             data={"customer_reached": False, "satisfaction": 3},
         )
-    assert "reached" in str(refused.value.errors)
+    assert "ติดต่อลูกค้าได้" in str(refused.value.errors)
 
 
 def test_a_promise_later_than_the_sla_needs_a_reason(register, persona):

@@ -1,0 +1,201 @@
+"""The public portal: a citizen's complaint in through the one intake service, and what a
+citizen may see of it afterwards."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tanjai.accounts.roles import Role
+from tanjai.accounts.scope import Actor
+from tanjai.complaints.models import Complaint
+from tanjai.core.ratelimit import Limit, rate_hit
+from tanjai.organisation.models import Branch
+
+# The portal registers complaints as a channel officer of the whole organisation would.
+PORTAL_ACTOR = Actor(
+    user_id=None,
+    username="portal",
+    roles=frozenset({Role.CHANNEL_OFFICER}),
+    scope_level="org",
+    region_id=None,
+    branch_id=None,
+)
+CHANNEL = "website"
+MAX_PHOTOS = 3
+
+SUBMIT_PER_ADDRESS = Limit("portal_submit_addr", 10, timedelta(hours=1))
+SUBMIT_PER_PHONE = Limit("portal_submit_phone", 3, timedelta(hours=1))
+TRACK_PER_ADDRESS = Limit("portal_track_addr", 20, timedelta(minutes=15))
+TRACK_PER_NUMBER = Limit("portal_track_number", 10, timedelta(hours=1))
+
+
+class Refused(Exception):
+    """A submission or a lookup the portal will not take now (too many, say)."""
+
+
+def branch_for_province(province: str) -> Branch | None:
+    """The branch of a province: the one named after it, else its first."""
+    branches = list(Branch.objects.filter(active=True, province_th=province).order_by("code"))
+    for branch in branches:
+        if province in branch.name_th:
+            return branch
+    return branches[0] if branches else None
+
+
+def _code_hash(number: str, code: str) -> str:
+    message = f"{number}:{code.strip().upper()}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Receipt:
+    complaint: Complaint
+    created: bool
+    code: str = ""  # for a complaint without a phone: the code to track it with
+
+
+def portal_submit(
+    *,
+    data: dict[str, Any],
+    photos: Sequence[IO[bytes]],
+    submission: str,
+    address: str,
+) -> Receipt:
+    """Register a complaint from the portal. Raises Refused when over a rate limit, and the
+    intake's InvalidInput when the complaint or a photo is not valid (nothing stored)."""
+    from tanjai.complaints.attachments import attachment_add, attachment_read
+    from tanjai.complaints.errors import InvalidInput
+    from tanjai.complaints.models import AttachmentKind
+    from tanjai.intake.services import complaint_register
+
+    key = f"portal:{submission}"
+    existing = Complaint.objects.filter(intake_key=f"{PORTAL_ACTOR.username}:{key}").first()
+    if existing is not None:  # the same form sent twice: the first complaint
+        return Receipt(existing, created=False)
+    if not rate_hit(SUBMIT_PER_ADDRESS, address or "unknown"):
+        raise Refused(_("Too many complaints from this connection. Please try again later."))
+    phone = (data.get("customer") or {}).get("phone", "")
+    if phone and not rate_hit(SUBMIT_PER_PHONE, phone):
+        raise Refused(_("Too many complaints with this phone number. Please call 1662."))
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidInput(
+            str(_("At most %(n)d photos.")) % {"n": MAX_PHOTOS},
+            errors={"photos": [str(_("Too many."))]},
+        )
+    for photo in photos:
+        attachment_read(photo, kind=AttachmentKind.PHOTO_BEFORE)
+        photo.seek(0)
+    with transaction.atomic():
+        complaint, created = complaint_register(
+            actor=PORTAL_ACTOR, data={**data, "channel": CHANNEL}, intake_key=key
+        )
+        code = ""
+        if created and not complaint.customer_phone:
+            from tanjai.portal.models import TrackingCode
+
+            code = secrets.token_hex(3).upper()
+            TrackingCode.objects.create(
+                complaint=complaint, code_hash=_code_hash(complaint.tracking_no, code)
+            )
+        if created:
+            for photo in photos:
+                attachment_add(
+                    actor=PORTAL_ACTOR,
+                    tracking_no=complaint.tracking_no,
+                    upload=photo,
+                    kind=AttachmentKind.PHOTO_BEFORE,
+                    now=timezone.now(),
+                )
+    return Receipt(complaint, created=created, code=code)
+
+
+def public_lookup(*, number: str, secret: str, address: str) -> Complaint | None:
+    """The complaint whose maker this is: the tracking number and the last 4 digits of the
+    phone given (or the receipt's code). A wrong number and a wrong secret look the same."""
+    from tanjai.core.tracking import TrackingNumberError, tracking_normalise
+
+    if not rate_hit(TRACK_PER_ADDRESS, address or "unknown"):
+        raise Refused(_("Too many tries. Please wait 15 minutes and try again."))
+    try:
+        number = tracking_normalise(number)
+    except TrackingNumberError:
+        return None
+    if not rate_hit(TRACK_PER_NUMBER, number):
+        raise Refused(_("Too many tries for this number. Please try again in an hour."))
+    complaint = Complaint.objects.filter(tracking_no=number).select_related("category").first()
+    secret = "".join(secret.split())
+    if complaint is None or not secret:
+        return None
+    if complaint.customer_phone:
+        matches = len(secret) == 4 and hmac.compare_digest(complaint.customer_phone[-4:], secret)
+    else:
+        stored = getattr(getattr(complaint, "tracking_code", None), "code_hash", "")
+        matches = bool(stored) and hmac.compare_digest(stored, _code_hash(number, secret))
+    return complaint if matches else None
+
+
+# What a citizen reads of each step: progress, never staff names or internal notes.
+PUBLIC_STEPS = {
+    "register": _("Complaint received"),
+    "forward": _("Sent to the responsible team"),
+    "dispatch": _("A technician is on the way"),
+    "inform_customer": _("We told you what we will do"),
+    "await_customer": _("Waiting for you (we will contact you)"),
+    "resume": _("Work resumed"),
+    "report_fixed": _("Fixed; we are checking the work"),
+    "verify": _("The fix was checked"),
+    "reject_fix": _("The fix needs more work"),
+    "close": _("Closed"),
+    "reopen": _("Reopened"),
+    "mark_duplicate": _("Joined to another report of the same problem"),
+    "mark_not_relevant": _("Not a matter for PWA"),
+    "transfer_out": _("Passed to another agency"),
+}
+
+
+@dataclass
+class PublicStep:
+    at: datetime
+    label: Any
+    detail: str = ""
+
+
+def public_timeline(complaint: Complaint) -> list[PublicStep]:
+    from tanjai.core.dates import format_date
+    from tanjai.core.text import mask_personal_text
+
+    steps = []
+    for event in complaint.events.all():
+        label = PUBLIC_STEPS.get(event.action)
+        if label is None:
+            continue
+        detail = ""
+        if event.action == "inform_customer":
+            # What was told to the customer is theirs to read again, phone numbers masked.
+            promised = event.data.get("promised_at")
+            detail = mask_personal_text(event.data.get("plan", ""))
+            if promised:
+                detail += (
+                    " · "
+                    + str(_("by"))
+                    + " "
+                    + format_date(datetime.fromisoformat(promised), language=get_language() or "th")
+                )
+        elif event.action == "mark_duplicate":
+            detail = event.data.get("of", "")
+        elif event.action == "transfer_out":
+            detail = event.data.get("agency", "")
+        steps.append(PublicStep(event.at, label, detail))
+    return steps
