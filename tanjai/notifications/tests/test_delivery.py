@@ -36,7 +36,7 @@ def test_the_scheduler_enqueues_each_slot_once_and_the_worker_runs_the_watcher(r
     assert scheduler_tick() == []  # a second scheduler in the same slot does nothing
     run_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
