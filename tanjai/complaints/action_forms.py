@@ -82,11 +82,12 @@ def _choices_for(
     if name == "unit":
         from tanjai.organisation.models import Unit
 
-        units = (
-            Unit.objects.filter(Q(active=True, branch_id=branch_id))
-            | Unit.objects.filter(Q(active=True, region_id=region_id, branch__isnull=True))
-            | (Unit.objects.filter(active=True, kind="hq_department"))
-        )
+        near = Q(kind="hq_department")
+        if branch_id is not None:
+            near |= Q(branch_id=branch_id)
+        if region_id is not None:
+            near |= Q(region_id=region_id, branch__isnull=True)
+        units = Unit.objects.filter(near, active=True)
         return [("", _("The branch's Prapa Tanjai centre"))] + [(u.code, u.name) for u in units]
     if name == "category":
         from tanjai.reference.models import Category

@@ -87,9 +87,14 @@ def attachment_read(upload: IO[bytes], *, kind: str) -> tuple[bytes, str]:
     return content, content_type
 
 
-def kind_for_upload(content_type: str) -> str:
-    """A file given with a new complaint: a photo of the problem, or a document."""
-    return AttachmentKind.PHOTO_BEFORE if content_type in _PHOTO_TYPES else AttachmentKind.DOCUMENT
+def kind_for_upload(content_type: str, *, photos_of_the_problem: bool, restricted: bool) -> str:
+    """What a file given with a new complaint is filed as. Photos of the problem (a leak, a
+    meter) are shown to all who see the complaint; anything else (an ID card or a letter
+    photographed with a phone), and every file of a restricted category, is a document,
+    shown only to those who may see who the customer is."""
+    if photos_of_the_problem and not restricted and content_type in _PHOTO_TYPES:
+        return AttachmentKind.PHOTO_BEFORE
+    return AttachmentKind.DOCUMENT
 
 
 def attachment_add(

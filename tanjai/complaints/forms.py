@@ -55,7 +55,12 @@ class QueueFilterForm(forms.Form):
             del fields["technician"]
 
     def value(self, name: str) -> Any:
-        return self.cleaned_data.get(name) or "" if self.is_valid() else ""
+        """A filter's value; one that is not valid (a stale choice in a bookmarked URL) is
+        dropped on its own, the others still apply."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return self.cleaned_data.get(name) or ""
 
     def received_range(self) -> tuple[datetime | None, datetime | None]:
         """The chosen days as Bangkok-time bounds: [from 00:00, the day after "until")."""

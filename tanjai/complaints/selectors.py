@@ -367,7 +367,10 @@ def related_complaints(*, actor: Actor, complaint: Complaint, limit: int = 50) -
             same |= Q(customer_account_no=complaint.customer_account_no)
         if same:
             for c in visible.filter(same).order_by("-received_at")[:10]:
-                found[c.pk] = Related(c, "customer")
+                # A match the actor may not know the maker of (a staff-conduct complaint)
+                # must not be shown as this customer's.
+                if identity_visible(actor=actor, complaint=c):
+                    found[c.pk] = Related(c, "customer")
     window = visible.filter(
         category_id=complaint.category_id,
         received_at__gte=complaint.received_at - timedelta(days=NEARBY_DAYS),
@@ -381,14 +384,15 @@ def related_complaints(*, actor: Actor, complaint: Complaint, limit: int = 50) -
             lon__range=(complaint.lon - dlon, complaint.lon + dlon),
         )
         near = []
-        for c in box[: limit * 4]:
+        for c in box.order_by("-received_at")[:500]:
             metres = _metres(complaint.lat, complaint.lon, c.lat, c.lon)  # type: ignore[arg-type]
             if metres <= NEARBY_METRES and c.pk not in found:
                 near.append(Related(c, "nearby", round(metres)))
         near.sort(key=lambda r: r.metres or 0)
         found.update((r.complaint.pk, r) for r in near[:limit])
     elif complaint.district:
-        for c in window.filter(district=complaint.district)[:limit]:
+        same_area = window.filter(district=complaint.district, province=complaint.province)
+        for c in same_area.order_by("-received_at")[:limit]:
             found.setdefault(c.pk, Related(c, "district"))
     return list(found.values())[:limit]
 

@@ -27,7 +27,12 @@ from tanjai.complaints.selectors import (
     queue_filter,
     sla_badge,
 )
-from tanjai.complaints.services import action_permitted, complaint_act, complaint_lookup
+from tanjai.complaints.services import (
+    action_input_parse,
+    action_permitted,
+    complaint_act,
+    complaint_lookup,
+)
 from tanjai.complaints.workflow import ACTIONS, actions_available
 from tanjai.core.text import mask_personal_text
 
@@ -146,18 +151,27 @@ def queue_bulk(request: HttpRequest, name: str) -> HttpResponse:
     action = BULK_ACTIONS[name]
     numbers = list(dict.fromkeys(request.POST.getlist("numbers")))[:100]
     data = action_data(action, request.POST)
+    back = redirect(f"{reverse('staff-queue', args=[name])}?{request.GET.urlencode()}")
+    try:
+        # The shared fields once, before any complaint: one message, not one per complaint.
+        action_input_parse(action, data)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        for label, message in error_items(exc):
+            messages.error(request, f"{label}: {message}" if label else message)
+        return back
+    if not numbers:
+        messages.warning(request, _("Choose the complaints first."))
+        return back
     done, refused = [], []
     for number in numbers:
         try:
             complaint_act(tracking_no=number, actor=actor, action=action, data=data)
         except WorkflowError as exc:
-            refused.append(f"{number}: {exc.message}")
-            for label, message in error_items(exc):
-                refused.append(f"{number}: {label}: {message}" if label else message)
+            details = [f"{label}: {m}" if label else m for label, m in error_items(exc)]
+            refused.append(f"{number}: " + " ".join([exc.message, *details]))
         else:
             done.append(number)
-    if not numbers:
-        messages.warning(request, _("Choose the complaints first."))
     if done:
         messages.success(
             request,
@@ -166,7 +180,15 @@ def queue_bulk(request: HttpRequest, name: str) -> HttpResponse:
         )
     for line in refused:
         messages.error(request, line)
-    return redirect(f"{reverse('staff-queue', args=[name])}?{request.GET.urlencode()}")
+    return back
+
+
+def _number(tracking_no: str) -> str:
+    """The tracking number of a URL, canonical; a malformed one is a page not found."""
+    try:
+        return complaint_lookup(tracking_no)
+    except WorkflowError:
+        raise Http404 from None
 
 
 def _complaint_context(
@@ -182,7 +204,7 @@ def _complaint_context(
     from tanjai.sla.services import sla_status
 
     actor = actor_for(request.user)
-    complaint = complaint_get(actor=actor, tracking_no=complaint_lookup(tracking_no))
+    complaint = complaint_get(actor=actor, tracking_no=_number(tracking_no))
     if complaint is None:
         raise Http404
     sees_identity = identity_visible(actor=actor, complaint=complaint)
@@ -235,9 +257,9 @@ def _complaint_context(
             "complaint": r.complaint,
             "reason": r.reason,
             "metres": r.metres,
-            "description": r.complaint.description
-            if identity_visible(actor=actor, complaint=r.complaint)
-            else mask_personal_text(r.complaint.description),
+            # Masked for everyone: a list of others' complaints is no place for their
+            # phone and house numbers (each opened complaint shows and logs them).
+            "description": mask_personal_text(r.complaint.description),
             "badge": sla_badge(r.complaint.resolve_due_at, now=now, is_open=r.complaint.is_open),
             "can_mark": action_permitted(
                 actor=actor, action="mark_duplicate", complaint=r.complaint
@@ -351,7 +373,7 @@ def _after_post(
 @login_required
 def attachment_upload(request: HttpRequest, tracking_no: str) -> HttpResponse:
     """Add photos or documents to a complaint from its page."""
-    from tanjai.complaints.attachments import attachment_add
+    from tanjai.complaints.attachments import attachment_add, attachment_read
 
     if request.method != "POST":
         raise Http404
@@ -362,6 +384,9 @@ def attachment_upload(request: HttpRequest, tracking_no: str) -> HttpResponse:
             raise InvalidInput(
                 _("Choose a file to attach."), errors={"files": [_("No file chosen.")]}
             )
+        for upload in uploads:  # all checked before any is stored
+            attachment_read(upload, kind=kind)
+            upload.seek(0)
         for upload in uploads:
             attachment_add(
                 actor=actor_for(request.user),
@@ -385,24 +410,31 @@ def attachment_file(request: HttpRequest, tracking_no: str, pk: int) -> FileResp
     from tanjai.complaints.selectors import complaint_get
 
     actor = actor_for(request.user)
-    complaint = complaint_get(actor=actor, tracking_no=complaint_lookup(tracking_no))
+    complaint = complaint_get(actor=actor, tracking_no=_number(tracking_no))
     if complaint is None:
         raise Http404
     attachment = complaint.attachments.filter(pk=pk).first()
     if attachment is None:
         raise Http404
+    sees_identity = identity_visible(actor=actor, complaint=complaint)
     if attachment.kind == AttachmentKind.DOCUMENT:
-        if not identity_visible(actor=actor, complaint=complaint):
+        if not sees_identity:
             raise Http404
         if actor.user_id is not None:
             personal_data_access_log(user_id=actor.user_id, complaint_id=complaint.pk, via="file")
+    extension = attachment.content_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
         as_attachment=attachment.content_type == "application/pdf",
-        filename=attachment.original_name,
+        # A file's own name may carry a name or a phone number.
+        filename=attachment.original_name
+        if sees_identity
+        else f"{complaint.tracking_no}-{attachment.pk}.{extension}",
     )
-    response["Cache-Control"] = "private, max-age=3600"
+    # Not kept by the browser: a shared office PC keeps no copy after sign-out, and each
+    # opening goes through this check (and the access log).
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -414,7 +446,7 @@ def duplicates_mark(request: HttpRequest, tracking_no: str) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     actor = actor_for(request.user)
-    master = complaint_lookup(tracking_no)
+    master = _number(tracking_no)
     done: list[dict[str, Any]] = []
     numbers = list(dict.fromkeys(request.POST.getlist("numbers")))[:100]
     if not numbers:

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 
@@ -18,7 +19,8 @@ class ThaiFirstLocaleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if request.path.startswith("/api/"):
+        api = request.path_info.startswith("/api/")
+        if api:
             # Programs read the API: English messages (beside stable codes and field
             # names) unless the client asks for Thai.
             chosen = self._accepted(request) or "en"
@@ -27,13 +29,17 @@ class ThaiFirstLocaleMiddleware:
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if api:
+            patch_vary_headers(response, ["Accept-Language"])
         translation.deactivate()
         return response
 
     def _accepted(self, request: HttpRequest) -> str:
         header = request.headers.get("Accept-Language", "")
-        for lang, _quality in parse_accept_lang_header(header):
+        for lang, quality in parse_accept_lang_header(header):
             code = lang.split("-")[0].lower()
+            if quality <= 0:
+                continue
             if code in self.languages:
                 return code
         return ""

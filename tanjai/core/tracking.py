@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
     (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
@@ -53,8 +55,9 @@ def tracking_normalise(text: str) -> str:
     digits = re.sub(r"\D", "", (text or "").translate(_THAI_DIGITS))
     if len(digits) != LENGTH:
         raise TrackingNumberError(
-            f"a tracking number has {LENGTH} digits (YY-NNNNNNN-C); got {len(digits)}"
+            _("A tracking number has %(n)d digits (YY-NNNNNNN-C); this one has %(got)d.")
+            % {"n": LENGTH, "got": len(digits)}
         )
     if damm_check_digit(digits) != 0:
-        raise TrackingNumberError("the check digit does not match: the number was mistyped")
+        raise TrackingNumberError(_("The check digit does not match: the number was mistyped."))
     return f"{digits[:2]}-{digits[2:-1]}-{digits[-1]}"

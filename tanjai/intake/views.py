@@ -19,6 +19,7 @@ from tanjai.complaints.selectors import complaints_visible_to, identity_visible
 from tanjai.intake.forms import ComplaintEntryForm
 from tanjai.intake.inputs import phone_normalise
 from tanjai.intake.services import complaint_register
+from tanjai.reference.models import Category
 
 MAX_FILES = 10
 
@@ -32,8 +33,14 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         try:
             # The files are checked before anything is stored: a refused file leaves
             # no complaint behind, and the form comes back as typed.
-            uploads = _uploads_checked(request.FILES.getlist("files"))
-            complaint, _ = complaint_register(
+            uploads = _uploads_checked(
+                request.FILES.getlist("files"),
+                photos_of_the_problem=request.POST.get("files_kind") == "photos",
+                restricted=Category.objects.filter(
+                    code=form.cleaned_data["category"], restricted_identity=True
+                ).exists(),
+            )
+            complaint, _created = complaint_register(
                 actor=actor,
                 data=form.register_data(),
                 # One submission, one complaint, whatever the double clicks.
@@ -62,7 +69,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             "error_items": error_items(error, labels={f.name: f.label for f in form})
             if error
             else [],
-            "files_lost": bool(error and request.FILES),
+            "files_lost": bool(request.FILES) and (error is not None or bool(form.errors)),
             "submission": request.POST.get("submission") or uuid.uuid4().hex,
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -71,7 +78,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _uploads_checked(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+def _uploads_checked(
+    files: list[UploadedFile], *, photos_of_the_problem: bool, restricted: bool
+) -> list[tuple[UploadedFile, str]]:
     if len(files) > MAX_FILES:
         raise InvalidInput(
             _("At most %(n)d files with one complaint.") % {"n": MAX_FILES},
@@ -81,7 +90,10 @@ def _uploads_checked(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]
     for upload in files:
         _content, content_type = attachment_read(upload, kind=AttachmentKind.DOCUMENT)
         upload.seek(0)
-        checked.append((upload, kind_for_upload(content_type)))
+        kind = kind_for_upload(
+            content_type, photos_of_the_problem=photos_of_the_problem, restricted=restricted
+        )
+        checked.append((upload, kind))
     return checked
 
 

@@ -110,12 +110,14 @@ def portal_submit(
                 complaint=complaint, code_hash=_code_hash(complaint.tracking_no, code)
             )
         if created:
+            # Photos about staff conduct may show who made the complaint.
+            restricted = complaint.category.restricted_identity
             for photo in photos:
                 attachment_add(
                     actor=PORTAL_ACTOR,
                     tracking_no=complaint.tracking_no,
                     upload=photo,
-                    kind=AttachmentKind.PHOTO_BEFORE,
+                    kind=AttachmentKind.DOCUMENT if restricted else AttachmentKind.PHOTO_BEFORE,
                     now=timezone.now(),
                 )
     return Receipt(complaint, created=created, code=code)

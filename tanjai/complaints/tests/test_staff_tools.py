@@ -203,12 +203,33 @@ def test_files_given_with_a_new_complaint_are_checked_before_it_is_stored(client
         {
             **form,
             "submission": "s2",
+            "files_kind": "photos",
             "files": [SimpleUploadedFile("a.png", PNG), SimpleUploadedFile("b.pdf", PDF)],
         },
     )
     assert done.status_code == 302
     complaint = Complaint.objects.get()
     assert sorted(complaint.attachments.values_list("kind", flat=True)) == ["before", "document"]
+    # Unless told they are photos of the problem, files are documents (an ID card
+    # photographed with a phone is an image too); about staff conduct, always documents.
+    for submission, extra in (
+        ("s3", {}),
+        ("s4", {"files_kind": "photos", "category": "service_conduct"}),
+    ):
+        client.post(
+            "/staff/new/",
+            {
+                **form,
+                **extra,
+                "submission": submission,
+                "files": [SimpleUploadedFile("c.png", PNG)],
+            },
+        )
+    later = Complaint.objects.exclude(pk=complaint.pk)
+    assert later.count() == 2
+    assert set(Attachment.objects.filter(complaint__in=later).values_list("kind", flat=True)) == {
+        "document"
+    }
 
 
 def test_queue_filters_by_unit_technician_and_days(client, register, persona):
@@ -261,7 +282,52 @@ def test_a_refusal_reads_in_thai_on_the_page_and_in_english_from_the_api(
     officer = api("chonburi_centre")
     english = officer.act(number, "verify", {})
     assert english.status_code == 409 and "cannot be done" in english.json()["detail"]
+    assert "Accept-Language" in english["Vary"]  # caches keep the two languages apart
     thai = officer.post(
         f"/complaints/{number}/actions/verify", {}, headers={"Accept-Language": "th"}
     )
     assert thai.status_code == 409 and "ไม่สามารถ" in thai.json()["detail"]
+
+
+def test_a_staff_conduct_complaint_is_not_shown_as_the_same_customers(client, register):
+    conduct = register(category="service_conduct", subcategory="rude_staff", by="chonburi_officer")
+    supply = register(location={"lat": 14.0, "lon": 101.0}).tracking_no
+    page = as_(client, "chonburi_centre").get(f"/staff/complaints/{supply}/").content.decode()
+    assert conduct.tracking_no not in page
+    page = as_(client, "chonburi_manager").get(f"/staff/complaints/{supply}/").content.decode()
+    assert conduct.tracking_no in page  # the manager may know who made it
+
+
+def test_a_file_is_served_under_a_neutral_name_to_those_who_may_not_see_the_customer(
+    client, register
+):
+    number = register().tracking_no
+    as_(client, "chonburi_centre").post(
+        f"/staff/complaints/{number}/files/",
+        {"kind": "before", "files": [SimpleUploadedFile("สมชาย-0812345678.png", PNG)]},
+    )
+    photo = Attachment.objects.get()
+    mine = client.get(f"/staff/complaints/{number}/files/{photo.pk}/")
+    assert "0812345678" in mine["Content-Disposition"] or "%" in mine["Content-Disposition"]
+    assert mine["Cache-Control"] == "private, no-store"
+    theirs = as_(client, "analyst").get(f"/staff/complaints/{number}/files/{photo.pk}/")
+    assert theirs["Content-Disposition"].endswith(f'"{number}-{photo.pk}.png"')
+    page = client.get(f"/staff/complaints/{number}/").content.decode()
+    assert "0812345678" not in page and "สมชาย" not in page
+
+
+def test_a_mistyped_number_in_an_address_is_not_found(client):
+    as_(client, "chonburi_centre")
+    assert client.get("/staff/complaints/69-0000001-0/").status_code == 404
+    assert client.get("/staff/complaints/69-0000001-0/files/1/").status_code == 404
+    assert (
+        client.post("/staff/complaints/69-0000001-0/duplicates/", {"numbers": ["x"]}).status_code
+        == 404
+    )
+
+
+def test_a_region_is_offered_the_units_of_its_region_and_head_office(client, register):
+    register()
+    page = as_(client, "region1").get("/staff/queues/to_forward/").content.decode()
+    assert 'value="r1-engineering"' in page
+    assert 'value="khon-kaen-centre"' not in page and 'value="r6-engineering"' not in page

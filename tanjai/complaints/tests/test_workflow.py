@@ -391,7 +391,7 @@ def test_a_rejected_fix_goes_back_to_the_same_team(register, persona):
 def test_an_unknown_complaint_number_and_a_mistyped_one_are_not_found(persona):
     with pytest.raises(NotFound) as mistyped:
         complaint_act(tracking_no="69-0000001-0", actor=persona("admin"), action="forward", data={})
-    assert "check digit" in mistyped.value.message
+    assert "เลขตรวจสอบ" in mistyped.value.message
     with pytest.raises(NotFound):
         complaint_act(tracking_no="69-9999999-1", actor=persona("admin"), action="forward", data={})
 

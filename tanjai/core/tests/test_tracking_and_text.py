@@ -36,7 +36,7 @@ def test_every_single_digit_slip_and_every_adjacent_swap_is_caught():
 
 
 def test_wrong_lengths_say_so():
-    with pytest.raises(TrackingNumberError, match="10 digits"):
+    with pytest.raises(TrackingNumberError, match="10 หลัก"):
         tracking_normalise("69-123")
 
 
