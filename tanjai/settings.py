@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tanjai.dispatch",
     "tanjai.notifications",
     "tanjai.portal",
+    "tanjai.channels",
     "tanjai.demo",
 ]
 
@@ -171,6 +172,15 @@ API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
 # Behind a proxy every request comes from the proxy: name the header that carries the
 # client's address (e.g. HTTP_X_REAL_IP) so that sign-in limits count per client.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
+# Customer channels. The *_BASE and *_URL settings let tests point the real clients at local
+# servers that speak the providers' protocols.
+TANJAI_PUBLIC_URL = os.environ.get("TANJAI_PUBLIC_URL", "http://127.0.0.1:8000")
+LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 
 TASKS = {
     "default": {

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from tanjai.accounts.views import LoginView
 from tanjai.api import api
+from tanjai.channels.line import webhook as line_webhook
 from tanjai.complaints.views import (
     attachment_file,
     attachment_upload,
@@ -11,6 +12,7 @@ from tanjai.complaints.views import (
     complaint_page,
     dashboard,
     duplicates_mark,
+    notice_resend_view,
     queue,
     queue_bulk,
     staff_home,
@@ -24,6 +26,13 @@ urlpatterns = [
     path("track", portal_views.track, name="portal-track"),
     path("receipt/<str:tracking_no>/", portal_views.receipt, name="portal-receipt"),
     path("privacy", portal_views.privacy, name="portal-privacy"),
+    path("survey/<str:token>/", portal_views.survey, name="portal-survey"),
+    path("webhooks/line", line_webhook, name="webhook-line"),
+    path(
+        "staff/complaints/<str:tracking_no>/notices/<int:pk>/resend/",
+        notice_resend_view,
+        name="staff-notice-resend",
+    ),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through the same door, with the same lockout.
     path("admin/login/", LoginView.as_view(), name="admin-login"),

@@ -221,8 +221,10 @@ def complaint_act(
 def complaint_register_event(
     *, complaint: Complaint, actor: Actor | None, data: dict[str, Any]
 ) -> Event:
-    """The first event of every complaint (step 1)."""
-    return event_append(
+    """The first event of every complaint (step 1); the customer is told its number."""
+    from tanjai.notifications.services import event_notify
+
+    event = event_append(
         complaint=complaint,
         actor=actor,
         action="register",
@@ -230,3 +232,5 @@ def complaint_register_event(
         data=data,
         at=complaint.received_at,
     )
+    event_notify(complaint=complaint, event=event)
+    return event

@@ -183,6 +183,32 @@ def queue_bulk(request: HttpRequest, name: str) -> HttpResponse:
     return back
 
 
+def action_permitted_any(actor: Actor, complaint: Any) -> bool:
+    """Whether the actor handles the complaint's customer: the centre of its branch."""
+    return actor.has_any(ACTIONS["inform_customer"].roles) and actor.covers(
+        region_id=complaint.region_id, branch_id=complaint.branch_id
+    )
+
+
+@login_required
+def notice_resend_view(request: HttpRequest, tracking_no: str, pk: int) -> HttpResponse:
+    """Send a failed notice to the customer again."""
+    from tanjai.complaints.selectors import complaint_get
+    from tanjai.notifications.customer import notice_resend
+
+    if request.method != "POST":
+        raise Http404
+    actor = actor_for(request.user)
+    complaint = complaint_get(actor=actor, tracking_no=_number(tracking_no))
+    if complaint is None:
+        raise Http404
+    notice = complaint.notification_set.filter(pk=pk, to_customer=True).first()
+    if notice is None or not action_permitted_any(actor, complaint):
+        raise Http404
+    notice_resend(notification=notice)
+    return _after_post(request, complaint.tracking_no)
+
+
 def _number(tracking_no: str) -> str:
     """The tracking number of a URL, canonical; a malformed one is a page not found."""
     try:
@@ -268,7 +294,14 @@ def _complaint_context(
         for r in related_complaints(actor=actor, complaint=complaint)
     ]
     files = list(complaint.attachments.all())
+    from tanjai.notifications.models import Notification
+
+    notices = list(
+        Notification.objects.filter(complaint=complaint, to_customer=True).order_by("created_at")
+    )
     return {
+        "notices": notices,
+        "may_resend": action_permitted_any(actor, complaint),
         "c": complaint,
         "description": text(complaint.description),
         "sees_identity": sees_identity,
@@ -299,6 +332,7 @@ SLA_STATE_LABELS = {
     "not_applicable": gettext_lazy("not applicable"),
 }
 EVENT_LABELS = {
+    "survey_answered": gettext_lazy("Satisfaction survey answered"),
     "register": gettext_lazy("Registered"),
     "attach": gettext_lazy("File attached"),
     "sla_escalated": gettext_lazy("SLA escalation"),

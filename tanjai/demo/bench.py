@@ -169,6 +169,23 @@ def run_bench(
         key = "c" if len(words) == 1 else f"c{i}"
         queries.append((key, f"text search “{word}”, newest 50, whole organisation", search(word)))
 
+    # e. The complaint page's related complaints (same customer; same category within 300 m
+    # and 3 days), for the organisation-wide call centre, on a recent pinned complaint.
+    call_centre = _actor("bench.callcentre", Role.CHANNEL_OFFICER, ScopeLevel.ORG)
+    pinned = (
+        Complaint.objects.filter(branch=branch, lat__isnull=False)
+        .exclude(customer_phone="")
+        .order_by("-received_at")
+        .first()
+    )
+    if pinned is not None:
+        from tanjai.complaints.selectors import related_complaints
+
+        def related() -> list:
+            return related_complaints(actor=call_centre, complaint=pinned)
+
+        queries.append(("e", f"related complaints of {pinned.tracking_no}, call centre", related))
+
     results = []
     for key, label, fn in queries:
         timings, rows = _time(fn, repeat=repeat, warmup=warmup)

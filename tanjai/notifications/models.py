@@ -39,6 +39,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A notice to the complainant (SMS, LINE, e-mail) rather than to staff.
+    to_customer = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -46,3 +48,38 @@ class Notification(models.Model):
             models.Index(fields=["user", "read_at"], name="notif_user_unread"),
             models.Index(fields=["status", "created_at"], name="notif_status"),
         ]
+
+
+class NoticeEvent(models.TextChoices):
+    REGISTERED = "registered", _("registered (with the tracking number)")
+    INFORMED = "informed", _("plan and due date told")
+    FIXED = "fixed", _("fixed")
+    CLOSED = "closed", _("closed (with the survey link)")
+
+
+class NoticeTemplate(models.Model):
+    """The words of a notice to customers, per event and channel, edited by PWA as data.
+
+    Subject and body are Django templates with: tracking_no, category, plan, promised_at,
+    track_url and survey_url. A channel-specific template wins over the one for "any"."""
+
+    event = models.CharField(_("event"), max_length=20, choices=NoticeEvent.choices)
+    channel = models.CharField(
+        _("channel"),
+        max_length=10,
+        choices=[("any", _("any")), ("sms", "SMS"), ("line", "LINE"), ("email", _("e-mail"))],
+        default="any",
+    )
+    subject = models.CharField(_("subject (e-mail)"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("notice template")
+        verbose_name_plural = _("notice templates")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "channel"], name="notice_template_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} / {self.channel}"

@@ -75,7 +75,11 @@ def _enqueue(ids: list[int]) -> None:
 def event_notify(*, complaint: Complaint, event: Event) -> None:
     """Staff who must act next hear of it: technicians of a new work order, the centre of a
     forwarded complaint and of a reported fix. Notices leave the system (e-mail), so they
-    carry the description with phone and house numbers masked, and no address."""
+    carry the description with phone and house numbers masked, and no address. The
+    customer hears of registration, the plan, the fix and the closing (customer.py)."""
+    from tanjai.notifications.customer import customer_notify
+
+    customer_notify(complaint=complaint, event=event)
     subject = f"[{complaint.tracking_no}] "
     if event.action in {"dispatch", "reject_fix", "reopen"} and event.data.get("work_order"):
         from tanjai.dispatch.models import WorkOrder

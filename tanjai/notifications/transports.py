@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+import uuid
+
+from django.conf import settings
 from django.core.mail import send_mail
 
 from tanjai.notifications.models import Notification
@@ -23,4 +29,92 @@ class EmailTransport(Transport):
         send_mail(notification.subject, notification.body, None, [notification.address])
 
 
-TRANSPORTS: dict[str, Transport] = {"email": EmailTransport()}
+def retry_key(notification: Notification) -> str:
+    """The same UUID for every attempt of one notice: the gateway drops a repeat."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"tanjai:{notification.idempotency_key}"))
+
+
+class SmsTransport(Transport):
+    """An HTTP SMS gateway: POST SMS_GATEWAY_URL with a bearer token and JSON
+    {"to", "text", "reference"}; the Idempotency-Key header lets it drop a repeat."""
+
+    def send(self, notification: Notification) -> None:
+        if not settings.SMS_GATEWAY_URL:
+            raise TransportError("SMS_GATEWAY_URL is not set")
+        body = json.dumps(
+            {
+                "to": notification.address,
+                "text": notification.body,
+                "reference": notification.idempotency_key,
+            }
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting
+            settings.SMS_GATEWAY_URL,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}",
+                "Idempotency-Key": retry_key(notification),
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                if response.status not in (200, 201, 202):
+                    raise TransportError(f"SMS gateway answered {response.status}")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 409:  # already accepted under this key: delivered before
+                return
+            raise TransportError(f"SMS gateway answered {exc.code}") from None
+        except (urllib.error.URLError, TimeoutError) as exc:
+            raise TransportError(f"SMS gateway unreachable: {exc}") from None
+
+
+class LineTransport(Transport):
+    """A push message through LINE's Messaging API with the official SDK; the retry key
+    (X-Line-Retry-Key) makes LINE accept one push per notice, however often it is tried."""
+
+    def send(self, notification: Notification) -> None:
+        from linebot.v3.messaging import (
+            ApiClient,
+            ApiException,
+            Configuration,
+            MessagingApi,
+            PushMessageRequest,
+            TextMessage,
+        )
+
+        if not settings.LINE_CHANNEL_ACCESS_TOKEN:
+            raise TransportError("LINE_CHANNEL_ACCESS_TOKEN is not set")
+        configuration = Configuration(
+            host=settings.LINE_API_BASE, access_token=settings.LINE_CHANNEL_ACCESS_TOKEN
+        )
+        messages = [TextMessage(text=notification.body[:5000])]  # type: ignore[call-arg]
+        event = notification.event
+        complaint = notification.complaint
+        closing = event is not None and event.action == "close"
+        if closing and complaint is not None and complaint.satisfaction is None:
+            # The survey as quick replies: a tap answers it, as the web page would.
+            from tanjai.channels.conversation import Reply, rating_choices
+            from tanjai.channels.line import line_messages
+
+            messages = line_messages(
+                Reply(notification.body[:5000], rating_choices(complaint.tracking_no))
+            )
+        with ApiClient(configuration) as client:
+            try:
+                MessagingApi(client).push_message(
+                    PushMessageRequest(to=notification.address, messages=messages),  # type: ignore[call-arg]
+                    x_line_retry_key=retry_key(notification),
+                )
+            except ApiException as exc:
+                if exc.status == 409:  # this retry key was accepted before
+                    return
+                raise TransportError(f"LINE answered {exc.status}: {exc.reason}") from None
+
+
+TRANSPORTS: dict[str, Transport] = {
+    "email": EmailTransport(),
+    "sms": SmsTransport(),
+    "line": LineTransport(),
+}

@@ -168,3 +168,39 @@ def public_state(complaint: Any) -> Any:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/privacy.html")
+
+
+@never_cache
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-page satisfaction survey of the closing notice's link."""
+    from tanjai.portal.survey import SurveyClosed, survey_answer, survey_complaint
+
+    try:
+        complaint = survey_complaint(token)
+    except SurveyClosed as exc:
+        return render(request, "portal/survey.html", {"closed": str(exc)}, status=410)
+    answered = hasattr(complaint, "survey_answer")
+    error = ""
+    if request.method == "POST" and not answered:
+        score = request.POST.get("score", "")
+        if score not in {"1", "2", "3", "4", "5"}:
+            error = "score"
+        else:
+            survey_answer(
+                complaint=complaint,
+                score=int(score),
+                comment=request.POST.get("comment", "").strip(),
+                channel="web",
+            )
+            return redirect("portal-survey", token=token)
+    return render(
+        request,
+        "portal/survey.html",
+        {
+            "complaint": complaint,
+            "answered": answered,
+            "error": error,
+            "comment": request.POST.get("comment", ""),
+        },
+        status=400 if error else 200,
+    )

@@ -103,8 +103,10 @@ def reference_seed() -> None:
 def all_seed() -> None:
     """Roles, organisation and reference data: safe to run on every start."""
     from tanjai.accounts.services import roles_seed
+    from tanjai.notifications.defaults import notice_templates_seed
     from tanjai.organisation.services import organisation_seed
 
     roles_seed()
     organisation_seed()
     reference_seed()
+    notice_templates_seed()
