@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from tanjai.accounts.views import LoginView
 from tanjai.api import api
+from tanjai.channels.facebook import webhook as facebook_webhook
 from tanjai.channels.line import webhook as line_webhook
 from tanjai.complaints.views import (
     attachment_file,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("privacy", portal_views.privacy, name="portal-privacy"),
     path("survey/<str:token>/", portal_views.survey, name="portal-survey"),
     path("webhooks/line", line_webhook, name="webhook-line"),
+    path("webhooks/facebook", facebook_webhook, name="webhook-facebook"),
     path(
         "staff/complaints/<str:tracking_no>/notices/<int:pk>/resend/",
         notice_resend_view,

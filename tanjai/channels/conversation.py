@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -24,6 +25,9 @@ from tanjai.complaints.models import Complaint
 from tanjai.reference.models import Category
 
 MAX_PHOTOS = 5
+# Where each chat channel keeps its user's id on the complaint (and in the intake input).
+CUSTOMER_ID_FIELD = {"line": "customer_line_user_id", "facebook": "customer_messenger_id"}
+CUSTOMER_ID_INPUT = {"line": "line_user_id", "facebook": "messenger_id"}
 _NUMBER = re.compile(r"[0-9๐-๙]{2}\s*-?\s*[0-9๐-๙]{7}\s*-?\s*[0-9๐-๙]")
 
 
@@ -53,10 +57,17 @@ def channel_actor(provider: str) -> Actor:
     )
 
 
+# A complaint left half-way is forgotten after this long: the next message starts afresh.
+STALE_AFTER = timedelta(hours=24)
+
+
 def _conversation(provider: str, user_id: str) -> Conversation:
-    conversation, _created = Conversation.objects.select_for_update().get_or_create(
+    conversation, created = Conversation.objects.select_for_update().get_or_create(
         provider=provider, user_id=user_id
     )
+    if not created and conversation.updated_at < timezone.now() - STALE_AFTER:
+        _forget(conversation)
+        conversation = Conversation.objects.create(provider=provider, user_id=user_id)
     return conversation
 
 
@@ -67,13 +78,31 @@ def _category_menu() -> Reply:
     )
 
 
+def _status_query(text: str, step: str) -> str | None:
+    """A tracking number sent to ask about a complaint; not a phone or account number
+    written in the middle of a description or an address."""
+    from tanjai.core.tracking import TrackingNumberError, tracking_normalise
+
+    found = _NUMBER.search(text)
+    if found is None:
+        return None
+    try:
+        number = tracking_normalise(found.group(0))
+    except TrackingNumberError:
+        return None
+    rest = (text[: found.start()] + text[found.end() :]).strip()
+    if step in ("idle", "category") or len(rest) <= 20:
+        return number
+    return None
+
+
 def on_text(*, provider: str, user_id: str, text: str) -> Reply:
     text = text.strip()
-    number = _NUMBER.search(text)
-    if number:
-        return status_reply(provider=provider, user_id=user_id, text=number.group(0))
     with transaction.atomic():
         conversation = _conversation(provider, user_id)
+        number = _status_query(text, conversation.step)
+        if number:
+            return status_reply(provider=provider, user_id=user_id, text=number)
         if conversation.step == "description":
             if len(text) < 5:
                 return Reply(_("Please tell us a little more about the problem."))
@@ -117,11 +146,16 @@ def on_location(*, provider: str, user_id: str, lat: float, lon: float, address:
 
 def on_photo(*, provider: str, user_id: str, message_id: str, content: bytes) -> Reply | None:
     """A photo while making a complaint is kept until it is sent; otherwise ignored."""
-    from tanjai.complaints.attachments import sniff_content_type
+    from tanjai.complaints.attachments import attachment_read, sniff_content_type
+    from tanjai.complaints.errors import WorkflowError
 
     kind = sniff_content_type(content[:16])
     if kind is None or not kind.startswith("image/"):
         return Reply(_("That file is not a photo we can take (JPEG, PNG or WebP)."))
+    try:
+        attachment_read(ContentFile(content, name="photo"), kind="before")
+    except WorkflowError as exc:
+        return Reply(exc.message)
     with transaction.atomic():
         conversation = _conversation(provider, user_id)
         if conversation.step not in ("location", "photos"):
@@ -157,13 +191,39 @@ def on_postback(*, provider: str, user_id: str, data: str, event_id: str) -> Rep
     return Reply(_("Type anything to start a new complaint."))
 
 
-def _reset(provider: str, user_id: str) -> None:
-    conversation = Conversation.objects.filter(provider=provider, user_id=user_id).first()
-    if conversation is None:
-        return
-    for name in conversation.photos:
-        default_storage.delete(name)
+def _forget(conversation: Conversation) -> None:
+    """Delete a conversation, and its photos once that is committed."""
+    names = list(conversation.photos)
     conversation.delete()
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+
+
+def _reset(provider: str, user_id: str) -> None:
+    with transaction.atomic():
+        conversation = Conversation.objects.filter(provider=provider, user_id=user_id).first()
+        if conversation is not None:
+            _forget(conversation)
+
+
+def conversations_prune(*, now: datetime | None = None) -> int:
+    """Forget complaints left half-way (and their photos), and the ids of messages handled
+    long ago (a periodic job): what a citizen did not send is not kept."""
+    from tanjai.channels.models import InboundMessage
+
+    now = now or timezone.now()
+    stale = Conversation.objects.filter(updated_at__lt=now - STALE_AFTER)
+    count = 0
+    for conversation in stale.iterator():
+        with transaction.atomic():
+            _forget(conversation)
+        count += 1
+    InboundMessage.objects.filter(received_at__lt=now - timedelta(days=30)).delete()
+    return count
 
 
 def _submit(*, provider: str, user_id: str, event_id: str) -> Reply:
@@ -181,7 +241,7 @@ def _submit(*, provider: str, user_id: str, event_id: str) -> Reply:
             "channel": provider,
             "category": conversation.category,
             "description": conversation.description,
-            "customer": {"line_user_id": user_id} if provider == "line" else {},
+            "customer": {CUSTOMER_ID_INPUT[provider]: user_id},
             "location": {"address": conversation.address},
         }
         if conversation.lat is not None and conversation.lon is not None:
@@ -201,18 +261,18 @@ def _submit(*, provider: str, user_id: str, event_id: str) -> Reply:
             )
         restricted = complaint.category.restricted_identity
         for name in conversation.photos:
-            with default_storage.open(name, "rb") as photo:
-                attachment_add(
-                    actor=actor,
-                    tracking_no=complaint.tracking_no,
-                    upload=photo,
-                    kind=AttachmentKind.DOCUMENT if restricted else AttachmentKind.PHOTO_BEFORE,
-                    now=timezone.now(),
-                )
-        photos = list(conversation.photos)
-        conversation.delete()
-    for name in photos:
-        default_storage.delete(name)
+            try:
+                with default_storage.open(name, "rb") as photo:
+                    attachment_add(
+                        actor=actor,
+                        tracking_no=complaint.tracking_no,
+                        upload=photo,
+                        kind=AttachmentKind.DOCUMENT if restricted else AttachmentKind.PHOTO_BEFORE,
+                        now=timezone.now(),
+                    )
+            except (WorkflowError, OSError):
+                continue  # a photo lost or refused does not hold the complaint back
+        _forget(conversation)
     return Reply(
         _(
             "Thank you. Your complaint number is %(number)s. We will tell you here within "
@@ -238,7 +298,7 @@ def _own(provider: str, user_id: str, number: str) -> Complaint | None:
         number = tracking_normalise(number)
     except TrackingNumberError:
         return None
-    field_name = {"line": "customer_line_user_id"}.get(provider)
+    field_name = CUSTOMER_ID_FIELD.get(provider)
     if field_name is None:
         return None
     return Complaint.objects.filter(tracking_no=number, **{field_name: user_id}).first()
@@ -253,7 +313,9 @@ def status_reply(*, provider: str, user_id: str, text: str) -> Reply:
     if complaint is None:
         return Reply(_("We found no complaint of yours with that number."))
     steps = public_timeline(complaint)
-    last = f"{steps[-1].label}" + (f" ({steps[-1].detail})" if steps[-1].detail else "")
+    last = ""
+    if steps:
+        last = f"{steps[-1].label}" + (f" ({steps[-1].detail})" if steps[-1].detail else "")
     return Reply(
         _("%(number)s: %(state)s. Latest: %(last)s")
         % {"number": complaint.tracking_no, "state": public_state(complaint), "last": last}

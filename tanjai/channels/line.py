@@ -9,6 +9,7 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from tanjai.channels.models import InboundMessage
 
 logger = logging.getLogger(__name__)
 PROVIDER = "line"
+TIMEOUT = (5, 20)  # connect, read (seconds)
 
 
 def _data_api_base() -> str:
@@ -61,7 +63,8 @@ def _reply(reply_token: str, reply: chat.Reply) -> None:
 
     with _api_client(settings.LINE_API_BASE) as client:
         MessagingApi(client).reply_message(
-            ReplyMessageRequest(replyToken=reply_token, messages=line_messages(reply))  # type: ignore[call-arg]
+            ReplyMessageRequest(replyToken=reply_token, messages=line_messages(reply)),  # type: ignore[call-arg]
+            _request_timeout=TIMEOUT,
         )
 
 
@@ -69,10 +72,12 @@ def _content(message_id: str) -> bytes:
     from linebot.v3.messaging import MessagingApiBlob
 
     with _api_client(_data_api_base()) as client:
-        return bytes(MessagingApiBlob(client).get_message_content(message_id))
+        return bytes(
+            MessagingApiBlob(client).get_message_content(message_id, _request_timeout=TIMEOUT)
+        )
 
 
-def handle_event(event: object) -> chat.Reply | None:
+def handle_event(event: object, content: bytes | None = None) -> chat.Reply | None:
     from linebot.v3.webhooks import (
         ImageMessageContent,
         LocationMessageContent,
@@ -81,9 +86,10 @@ def handle_event(event: object) -> chat.Reply | None:
         TextMessageContent,
     )
 
-    user_id = getattr(getattr(event, "source", None), "user_id", None)
-    if not user_id:
-        return None
+    source = getattr(event, "source", None)
+    user_id = getattr(source, "user_id", None)
+    if not user_id or getattr(source, "type", "user") != "user":
+        return None  # only one-to-one chats (not groups or rooms)
     if isinstance(event, MessageEvent):
         message = event.message
         if isinstance(message, TextMessageContent):
@@ -97,11 +103,10 @@ def handle_event(event: object) -> chat.Reply | None:
                 address=message.address or "",
             )
         if isinstance(message, ImageMessageContent):
+            if content is None:
+                return chat.Reply(_("We could not get that photo. Please send it again."))
             return chat.on_photo(
-                provider=PROVIDER,
-                user_id=user_id,
-                message_id=message.id,
-                content=_content(message.id),
+                provider=PROVIDER, user_id=user_id, message_id=message.id, content=content
             )
         return None
     if isinstance(event, PostbackEvent):
@@ -135,12 +140,29 @@ def webhook(request: HttpRequest) -> HttpResponse:
     replies = []
     for event in events if isinstance(events, list) else []:
         event_id = getattr(event, "webhook_event_id", "") or ""
+        if InboundMessage.objects.filter(provider=PROVIDER, message_id=event_id).exists():
+            continue  # redelivered: handled before
+        # A photo is fetched before the transaction, so no lock waits on LINE.
+        content = None
+        message = getattr(event, "message", None)
+        if getattr(message, "type", "") == "image":
+            try:
+                content = _content(message.id)  # type: ignore[union-attr]
+            except Exception as exc:
+                logger.warning("LINE content fetch failed: %s", exc)
         try:
             with transaction.atomic():
-                InboundMessage.objects.create(provider=PROVIDER, message_id=event_id)
-                reply = handle_event(event)
-        except IntegrityError:
-            continue  # redelivered: handled before
+                try:
+                    with transaction.atomic():
+                        InboundMessage.objects.create(provider=PROVIDER, message_id=event_id)
+                except IntegrityError:
+                    continue  # the same event, handled at the same moment by another process
+                reply = handle_event(event, content)
+        except Exception:
+            # One bad event must not keep the others from being handled, nor make LINE
+            # retry the whole batch: it is logged and left unrecorded.
+            logger.exception("LINE event %s failed", event_id)
+            continue
         token = getattr(event, "reply_token", None)
         if reply is not None and token:
             replies.append((token, reply))

@@ -51,6 +51,8 @@ class Complaint(models.Model):
     customer_phone_alt = models.CharField(_("other phone"), max_length=20, blank=True)
     customer_email = models.EmailField(_("e-mail"), blank=True)
     customer_line_user_id = models.CharField(_("LINE user id"), max_length=64, blank=True)
+    # The page-scoped id of a Facebook Messenger user (PSID).
+    customer_messenger_id = models.CharField(_("Messenger id"), max_length=64, blank=True)
     customer_account_no = models.CharField(
         _("PWA account number"), max_length=20, blank=True, db_index=True
     )

@@ -30,6 +30,7 @@ class Job:
 
 
 def jobs() -> list[Job]:
+    from tanjai.channels.tasks import conversations_prune_task
     from tanjai.core.tasks import rate_hits_prune_task
     from tanjai.notifications.tasks import notifications_retry
     from tanjai.sla.tasks import sla_watch_task
@@ -38,6 +39,7 @@ def jobs() -> list[Job]:
         Job("sla_watch", timedelta(seconds=settings.SLA_WATCH_INTERVAL), sla_watch_task.enqueue),
         Job("notifications_retry", timedelta(minutes=2), notifications_retry.enqueue),
         Job("rate_hits_prune", timedelta(hours=1), rate_hits_prune_task.enqueue),
+        Job("conversations_prune", timedelta(hours=1), conversations_prune_task.enqueue),
     ]
 
 

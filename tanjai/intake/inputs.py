@@ -42,6 +42,7 @@ class CustomerInput(BaseModel):
     alt_phone: Short = ""
     email: Short = ""
     line_user_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
+    messenger_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
     account_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = ""
 
     @field_validator("phone", "alt_phone")
@@ -69,7 +70,15 @@ class CustomerInput(BaseModel):
 
     def is_empty(self) -> bool:
         return not any(
-            (self.name, self.phone, self.alt_phone, self.email, self.line_user_id, self.account_no)
+            (
+                self.name,
+                self.phone,
+                self.alt_phone,
+                self.email,
+                self.line_user_id,
+                self.messenger_id,
+                self.account_no,
+            )
         )
 
 

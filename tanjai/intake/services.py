@@ -148,6 +148,7 @@ def complaint_register(
                 customer_phone_alt=customer.alt_phone if customer else "",
                 customer_email=customer.email if customer else "",
                 customer_line_user_id=customer.line_user_id if customer else "",
+                customer_messenger_id=customer.messenger_id if customer else "",
                 customer_account_no=customer.account_no if customer else "",
                 branch=branch,
                 region_id=branch.region_id,

@@ -7,6 +7,7 @@ passed on to the gateway so that a retried send is not delivered twice."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from tanjai.notifications.models import (
     NotificationStatus,
 )
 
+logger = logging.getLogger(__name__)
+
 # Which event of the process a customer hears of.
 NOTICE_FOR_ACTION = {
     "register": NoticeEvent.REGISTERED,
@@ -38,6 +41,8 @@ def customer_channel(complaint: Complaint) -> tuple[str, str] | None:
         return None
     if complaint.customer_line_user_id and settings.LINE_CHANNEL_ACCESS_TOKEN:
         return "line", complaint.customer_line_user_id
+    if complaint.customer_messenger_id and settings.FACEBOOK_PAGE_ACCESS_TOKEN:
+        return "facebook", complaint.customer_messenger_id
     if complaint.customer_phone and settings.SMS_GATEWAY_URL:
         return "sms", complaint.customer_phone
     if complaint.customer_email:
@@ -71,6 +76,18 @@ def notice_context(complaint: Complaint, event: Event) -> dict[str, str]:
     }
 
 
+def notice_render(subject: str, body: str, context: dict[str, str]) -> tuple[str, str]:
+    """The words of a notice; ("", "") when the template itself is broken (logged)."""
+    from django.template import TemplateSyntaxError
+
+    try:
+        values = Context(context, autoescape=False)
+        return Template(subject).render(values).strip(), Template(body).render(values).strip()
+    except (TemplateSyntaxError, ValueError, LookupError) as exc:
+        logger.error("a notice template does not work: %s", exc)
+        return "", ""
+
+
 def customer_notify(*, complaint: Complaint, event: Event) -> Notification | None:
     notice = NOTICE_FOR_ACTION.get(event.action)
     reach = customer_channel(complaint)
@@ -80,14 +97,19 @@ def customer_notify(*, complaint: Complaint, event: Event) -> Notification | Non
     template = _template(notice, channel)
     if template is None:
         return None
-    context = Context(notice_context(complaint, event), autoescape=False)
+    subject, body = notice_render(template.subject, template.body, notice_context(complaint, event))
+    if not body:  # an edited template that does not work: the built-in words
+        from tanjai.notifications.defaults import DEFAULTS
+
+        words = {e: (s, b) for e, s, b in DEFAULTS}[notice]
+        subject, body = notice_render(*words, notice_context(complaint, event))
     notification, created = Notification.objects.get_or_create(
         idempotency_key=f"customer:event:{event.pk}",
         defaults={
             "channel": channel,
             "address": address,
-            "subject": Template(template.subject).render(context).strip()[:200],
-            "body": Template(template.body).render(context).strip(),
+            "subject": subject[:200],
+            "body": body,
             "complaint": complaint,
             "event": event,
             "to_customer": True,

@@ -106,6 +106,7 @@ class LineTransport(Transport):
                 MessagingApi(client).push_message(
                     PushMessageRequest(to=notification.address, messages=messages),  # type: ignore[call-arg]
                     x_line_retry_key=retry_key(notification),
+                    _request_timeout=(5, 20),
                 )
             except ApiException as exc:
                 if exc.status == 409:  # this retry key was accepted before
@@ -113,8 +114,31 @@ class LineTransport(Transport):
                 raise TransportError(f"LINE answered {exc.status}: {exc.reason}") from None
 
 
+class MessengerTransport(Transport):
+    """A Messenger message through the Graph API's Send API, tagged as an account update
+    (notices come after Messenger's 24-hour reply window). The Send API takes no
+    idempotency key: a send whose answer was lost may be delivered twice."""
+
+    def send(self, notification: Notification) -> None:
+        from tanjai.channels.conversation import Reply, rating_choices
+        from tanjai.channels.facebook import SendError, messenger_message, send_api
+
+        if not settings.FACEBOOK_PAGE_ACCESS_TOKEN:
+            raise TransportError("FACEBOOK_PAGE_ACCESS_TOKEN is not set")
+        reply = Reply(notification.body)
+        event, complaint = notification.event, notification.complaint
+        closing = event is not None and event.action == "close"
+        if closing and complaint is not None and complaint.satisfaction is None:
+            reply.choices = rating_choices(complaint.tracking_no)
+        try:
+            send_api(notification.address, messenger_message(reply), tag="ACCOUNT_UPDATE")
+        except SendError as exc:
+            raise TransportError(str(exc)) from None
+
+
 TRANSPORTS: dict[str, Transport] = {
     "email": EmailTransport(),
     "sms": SmsTransport(),
     "line": LineTransport(),
+    "facebook": MessengerTransport(),
 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,8 +34,11 @@ PORTAL_ACTOR = Actor(
 CHANNEL = "website"
 MAX_PHOTOS = 3
 
-SUBMIT_PER_ADDRESS = Limit("portal_submit_addr", 10, timedelta(hours=1))
+# Per address, generous: mobile carriers put many people behind one address. The limits
+# per phone number and e-mail address (normalised) are what keep a flood off a person.
+SUBMIT_PER_ADDRESS = Limit("portal_submit_addr", 30, timedelta(hours=1))
 SUBMIT_PER_PHONE = Limit("portal_submit_phone", 3, timedelta(hours=1))
+SUBMIT_PER_EMAIL = Limit("portal_submit_email", 3, timedelta(hours=1))
 TRACK_PER_ADDRESS = Limit("portal_track_addr", 20, timedelta(minutes=15))
 TRACK_PER_NUMBER = Limit("portal_track_number", 10, timedelta(hours=1))
 
@@ -52,6 +54,41 @@ def branch_for_province(province: str) -> Branch | None:
         if province in branch.name_th:
             return branch
     return branches[0] if branches else None
+
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def address_key(address: str) -> str:
+    """An IPv6 client controls its whole /64: count it as one address."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _phone_or_empty(value: str) -> str:
+    from tanjai.intake.inputs import phone_normalise
+
+    try:
+        return phone_normalise(value) if value else ""
+    except ValueError:
+        return ""  # intake refuses it with its reason
+
+
+def _code_for(submission: str) -> str:
+    """An 8-character tracking code (40 bits), the same for the same submission."""
+    import base64
+
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"portal-code:{submission}".encode(), hashlib.sha256
+    ).digest()
+    return base64.b32encode(digest[:5]).decode()
 
 
 def _code_hash(number: str, code: str) -> str:
@@ -83,12 +120,17 @@ def portal_submit(
     key = f"portal:{submission}"
     existing = Complaint.objects.filter(intake_key=f"{PORTAL_ACTOR.username}:{key}").first()
     if existing is not None:  # the same form sent twice: the first complaint
-        return Receipt(existing, created=False)
-    if not rate_hit(SUBMIT_PER_ADDRESS, address or "unknown"):
+        code = "" if existing.customer_phone else _code_for(submission)
+        return Receipt(existing, created=False, code=code)
+    if not rate_hit(SUBMIT_PER_ADDRESS, address_key(address)):
         raise Refused(_("Too many complaints from this connection. Please try again later."))
-    phone = (data.get("customer") or {}).get("phone", "")
+    customer = data.get("customer") or {}
+    phone = _phone_or_empty(customer.get("phone", ""))
     if phone and not rate_hit(SUBMIT_PER_PHONE, phone):
         raise Refused(_("Too many complaints with this phone number. Please call 1662."))
+    email = str(customer.get("email", "")).strip().lower()
+    if email and not rate_hit(SUBMIT_PER_EMAIL, email):
+        raise Refused(_("Too many complaints with this e-mail address. Please call 1662."))
     if len(photos) > MAX_PHOTOS:
         raise InvalidInput(
             str(_("At most %(n)d photos.")) % {"n": MAX_PHOTOS},
@@ -102,13 +144,15 @@ def portal_submit(
             actor=PORTAL_ACTOR, data={**data, "channel": CHANNEL}, intake_key=key
         )
         code = ""
-        if created and not complaint.customer_phone:
+        if not complaint.customer_phone:
             from tanjai.portal.models import TrackingCode
 
-            code = secrets.token_hex(3).upper()
-            TrackingCode.objects.create(
-                complaint=complaint, code_hash=_code_hash(complaint.tracking_no, code)
-            )
+            # Derived from the submission: the same form sent twice shows the same code.
+            code = _code_for(submission)
+            if created:
+                TrackingCode.objects.create(
+                    complaint=complaint, code_hash=_code_hash(complaint.tracking_no, code)
+                )
         if created:
             # Photos about staff conduct may show who made the complaint.
             restricted = complaint.category.restricted_identity
@@ -128,7 +172,7 @@ def public_lookup(*, number: str, secret: str, address: str) -> Complaint | None
     phone given (or the receipt's code). A wrong number and a wrong secret look the same."""
     from tanjai.core.tracking import TrackingNumberError, tracking_normalise
 
-    if not rate_hit(TRACK_PER_ADDRESS, address or "unknown"):
+    if not rate_hit(TRACK_PER_ADDRESS, address_key(address)):
         raise Refused(_("Too many tries. Please wait 15 minutes and try again."))
     try:
         number = tracking_normalise(number)
@@ -137,7 +181,7 @@ def public_lookup(*, number: str, secret: str, address: str) -> Complaint | None
     if not rate_hit(TRACK_PER_NUMBER, number):
         raise Refused(_("Too many tries for this number. Please try again in an hour."))
     complaint = Complaint.objects.filter(tracking_no=number).select_related("category").first()
-    secret = "".join(secret.split())
+    secret = "".join(secret.split()).translate(_THAI_DIGITS)
     if complaint is None or not secret:
         return None
     if complaint.customer_phone:

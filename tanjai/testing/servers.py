@@ -151,3 +151,56 @@ def line_api() -> Iterator[FakeLine]:
     with _serve(Handler) as base:
         service.url = base
         yield service
+
+
+@dataclass
+class FakeGraph(FakeService):
+    # Path -> bytes served as Facebook's media host serves a photo a user sent.
+    media: dict[str, bytes] = field(default_factory=dict)
+
+
+@contextmanager
+def graph_api() -> Iterator[FakeGraph]:
+    """The Messenger Send API as Facebook's Graph API serves it: POST /me/messages with the
+    page access token in the query; and the media URLs of photos users send."""
+    from urllib.parse import parse_qs, urlsplit
+
+    service = FakeGraph()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _reply(self, status: int, body: Any, content_type: str = "application/json") -> None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:
+            url = urlsplit(self.path)
+            if url.path != "/me/messages":
+                return self._reply(404, {"error": {"message": "Unknown path"}})
+            if parse_qs(url.query).get("access_token") != [service.token]:
+                return self._reply(
+                    400, {"error": {"message": "Invalid OAuth access token", "code": 190}}
+                )
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+            if service.refuse:
+                service.refuse -= 1
+                return self._reply(500, {"error": {"message": "try later", "code": 2}})
+            headers = {k.lower(): v for k, v in self.headers.items()} | {"x-delivered": "yes"}
+            service.requests.append(Recorded(url.path, headers, body))
+            return self._reply(200, {"recipient_id": body["recipient"]["id"], "message_id": "m_1"})
+
+        def do_GET(self) -> None:
+            content = service.media.get(self.path)
+            if content is None:
+                return self._reply(404, {"error": {"message": "Not found"}})
+            return self._reply(200, content, "image/png")
+
+    with _serve(Handler) as base:
+        service.url = base
+        yield service

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -178,3 +179,48 @@ def test_a_score_from_a_quick_reply_counts_like_the_survey(line, register, perso
     assert SurveyAnswer.objects.get().channel == "line"
     deliver(postback(f"rate:{complaint.tracking_no}:1"))
     assert SurveyAnswer.objects.get().score == 4  # one answer per complaint
+
+
+def test_a_complaint_left_half_way_is_forgotten_after_a_day(line):
+    import time_machine
+    from django.utils import timezone
+
+    deliver(text("สวัสดี"))
+    deliver(postback("cat:leak"))
+    with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
+        deliver(text("ท่อแตกหน้าบ้าน น้ำพุ่งแรงมาก"))  # not taken as the description
+        assert "เลือกหนึ่งข้อ" in last_reply(line)
+
+
+def test_a_phone_number_in_a_description_is_not_a_status_query(line):
+    deliver(text("สวัสดี"))
+    deliver(postback("cat:supply"))
+    deliver(text("น้ำไม่ไหลมาสองวันแล้ว ซอยวัดใหม่ บ้านเลขที่ 45 ติดต่อ 0812345678 ได้ตลอด"))
+    from tanjai.channels.models import Conversation
+
+    conversation = Conversation.objects.get()
+    assert conversation.step == "location" and "0812345678" in conversation.description
+
+
+def test_half_made_complaints_and_their_photos_are_pruned(line, django_capture_on_commit_callbacks):
+    import time_machine
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from tanjai.channels.conversation import conversations_prune
+    from tanjai.channels.models import Conversation
+
+    deliver(text("สวัสดี"))
+    deliver(postback("cat:leak"))
+    deliver(text("ท่อแตกหน้าบ้าน น้ำพุ่งแรงมาก"))
+    line.contents["777"] = PNG
+    deliver(image("777"))
+    (name,) = Conversation.objects.get().photos
+    assert default_storage.exists(name)
+    assert conversations_prune() == 0
+    with (
+        time_machine.travel(timezone.now() + timedelta(hours=25), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert conversations_prune() == 1
+    assert not Conversation.objects.exists() and not default_storage.exists(name)

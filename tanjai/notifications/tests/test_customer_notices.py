@@ -202,3 +202,22 @@ def test_an_altered_or_expired_survey_link_is_refused(reseed, register, persona,
     with time_machine.travel(timezone.now() + timedelta(days=31), tick=False):
         assert Client().post(path, {"score": "5"}).status_code == 410
     assert Complaint.objects.get(pk=complaint.pk).satisfaction is None
+
+
+def test_a_broken_template_falls_back_to_the_built_in_words(reseed, register, sms):
+    from tanjai.notifications.admin import NoticeTemplateForm
+
+    NoticeTemplate.objects.filter(event="registered").update(body="{% if %}broken")
+    complaint = register()  # the action is not held back by the template
+    run_worker()
+    assert complaint.tracking_no in sms.delivered[0].body["text"]
+    form = NoticeTemplateForm(
+        data={
+            "event": "fixed",
+            "channel": "sms",
+            "subject": "",
+            "body": "{% if %}x",
+            "active": "on",
+        }
+    )
+    assert not form.is_valid()

@@ -32,11 +32,16 @@ def test_a_dispatched_technician_gets_an_email_once(reseed, register, persona, s
 def test_the_scheduler_enqueues_each_slot_once_and_the_worker_runs_the_watcher(reseed):
     from django_tasks_db.models import DBTaskResult
 
-    assert scheduler_tick() == ["sla_watch", "notifications_retry", "rate_hits_prune"]
+    assert scheduler_tick() == [
+        "sla_watch",
+        "notifications_retry",
+        "rate_hits_prune",
+        "conversations_prune",
+    ]
     assert scheduler_tick() == []  # a second scheduler in the same slot does nothing
     run_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
-    assert DBTaskResult.objects.count() == 3
+    assert DBTaskResult.objects.count() == 4
 
 
 @pytest.mark.django_db(transaction=True)

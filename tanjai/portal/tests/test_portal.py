@@ -111,7 +111,7 @@ def test_an_anonymous_complaint_is_tracked_with_the_code_on_its_receipt(client):
     complaint = Complaint.objects.get()
     assert complaint.anonymous and complaint.customer_name == "" and complaint.customer_phone == ""
     receipt = client.get(response["Location"]).content.decode()
-    code = re.search(r'id="tracking-code">([0-9A-F]{6})<', receipt).group(1)
+    code = re.search(r'id="tracking-code">([A-Z2-7]{8})<', receipt).group(1)
     tracked = Client().post("/track", {"number": complaint.tracking_no, "secret": code.lower()})
     assert tracked.status_code == 200 and "รับเรื่องแล้ว" in tracked.content.decode()
     assert (
@@ -174,3 +174,25 @@ def test_a_wrong_number_and_wrong_digits_get_the_same_answer_and_guessing_is_lim
     assert answers[:8] == [404] * 8 and answers[-1] == 429  # 10 per number per hour
     # Even the right digits are refused while the number is locked.
     assert guesser.post("/track", {"number": number, "secret": "5678"}).status_code == 429
+
+
+def test_the_same_anonymous_form_sent_twice_shows_the_same_code(client):
+    fields = form_fields(client)
+    body = {**fields, **complaint_form(anonymous="on", phone="", subcategory="")}
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        first = client.post("/", body)
+        receipt_one = client.get(first["Location"]).content.decode()
+        client.post("/", body)
+        receipt_two = client.get(first["Location"]).content.decode()
+    code = re.search(r'id="tracking-code">([A-Z2-7]{8})<', receipt_one).group(1)
+    assert f'id="tracking-code">{code}<' in receipt_two
+    number = Complaint.objects.get().tracking_no
+    assert Client().post("/track", {"number": number, "secret": code}).status_code == 200
+
+
+def test_one_phone_written_differently_is_still_one_phone(client):
+    for n, phone in enumerate(["0812345678", "081-234-5678", "+66 81 234 5678"]):
+        response = send(client, phone=phone, description=f"น้ำไม่ไหล ครั้งที่ {n + 1} ซอยวัดใหม่")
+        assert response.status_code == 302
+    refused = send(client, phone="๐๘๑๒๓๔๕๖๗๘", description="น้ำไม่ไหล ครั้งที่ 4 ซอยวัดใหม่")
+    assert refused.status_code == 429
