@@ -31,8 +31,10 @@ def rate_hit(limit: Limit, value: str, *, now: datetime | None = None) -> bool:
     """Count one request for `value` (an address, a phone); False when over the limit."""
     now = now or timezone.now()
     key = _key(value)
-    RateHit.objects.create(bucket=limit.bucket, key=key, at=now)
     recent = RateHit.objects.filter(bucket=limit.bucket, key=key, at__gt=now - limit.window)
+    if recent.count() >= limit.count:
+        return False  # over already: a flood adds no rows
+    RateHit.objects.create(bucket=limit.bucket, key=key, at=now)
     return recent.count() <= limit.count
 
 

@@ -26,6 +26,9 @@ from tanjai.notifications.models import (
 
 logger = logging.getLogger(__name__)
 
+# Channels whose conversation answers the complainant at once.
+CHAT_CHANNELS = frozenset({"line", "facebook"})
+
 # Which event of the process a customer hears of.
 NOTICE_FOR_ACTION = {
     "register": NoticeEvent.REGISTERED,
@@ -93,6 +96,8 @@ def customer_notify(*, complaint: Complaint, event: Event) -> Notification | Non
     reach = customer_channel(complaint)
     if notice is None or reach is None:
         return None
+    if notice == NoticeEvent.REGISTERED and complaint.channel.code in CHAT_CHANNELS:
+        return None  # the chat's own answer already gave the tracking number
     channel, address = reach
     template = _template(notice, channel)
     if template is None:

@@ -62,7 +62,11 @@ class PortalComplaintForm(forms.Form):
         label=_("I do not want to give my name or contact details"), required=False
     )
     # Left empty by people; filled by the bots that fill every field.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     stamp = forms.CharField(widget=forms.HiddenInput)
     submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

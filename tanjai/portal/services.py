@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.models import Complaint
-from tanjai.core.ratelimit import Limit, rate_hit
+from tanjai.core.ratelimit import Limit, rate_exceeded, rate_hit
 from tanjai.organisation.models import Branch
 
 # The portal registers complaints as a channel officer of the whole organisation would.
@@ -178,18 +178,23 @@ def public_lookup(*, number: str, secret: str, address: str) -> Complaint | None
         number = tracking_normalise(number)
     except TrackingNumberError:
         return None
-    if not rate_hit(TRACK_PER_NUMBER, number):
+    if rate_exceeded(TRACK_PER_NUMBER, number):
+        # Only wrong answers count: the owner is locked out only by someone guessing.
         raise Refused(_("Too many tries for this number. Please try again in an hour."))
     complaint = Complaint.objects.filter(tracking_no=number).select_related("category").first()
     secret = "".join(secret.split()).translate(_THAI_DIGITS)
     if complaint is None or not secret:
+        rate_hit(TRACK_PER_NUMBER, number)
         return None
     if complaint.customer_phone:
         matches = len(secret) == 4 and hmac.compare_digest(complaint.customer_phone[-4:], secret)
     else:
         stored = getattr(getattr(complaint, "tracking_code", None), "code_hash", "")
         matches = bool(stored) and hmac.compare_digest(stored, _code_hash(number, secret))
-    return complaint if matches else None
+    if not matches:
+        rate_hit(TRACK_PER_NUMBER, number)
+        return None
+    return complaint
 
 
 # What a citizen reads of each step: progress, never staff names or internal notes.

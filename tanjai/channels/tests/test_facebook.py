@@ -140,11 +140,28 @@ def test_unsigned_or_malformed_bodies_are_refused(graph):
     assert graph.requests == []
 
 
-def test_notices_go_back_on_messenger_as_account_updates(graph, register):
-    complaint = register(channel="facebook", customer={"name": "ก", "messenger_id": PSID})
+def test_notices_go_back_on_messenger_as_account_updates(graph, register, persona, advance):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tanjai.complaints.services import complaint_act
     from tanjai.notifications.models import Notification
     from tanjai.notifications.transports import TRANSPORTS
 
+    complaint = register(channel="facebook", customer={"name": "ก", "messenger_id": PSID})
+    assert not Notification.objects.filter(to_customer=True).exists()  # the chat answered
+    advance(complaint, "dispatch")
+    complaint_act(
+        tracking_no=complaint.tracking_no,
+        actor=persona("chonburi_centre"),
+        action="inform_customer",
+        data={
+            "plan": "ช่างจะเข้าซ่อมบ่ายนี้",
+            "promised_at": (timezone.now() + timedelta(hours=6)).isoformat(),
+            "contact_method": "phone",
+        },
+    )
     notice = Notification.objects.get(complaint=complaint, to_customer=True)
     assert notice.channel == "facebook"
     TRANSPORTS["facebook"].send(notice)

@@ -97,13 +97,30 @@ def test_an_answer_lost_on_the_way_is_not_sent_twice(reseed, register, sms):
     assert sms.requests[0].headers["idempotency-key"] == sms.requests[1].headers["idempotency-key"]
 
 
-def test_a_line_complaint_is_answered_on_line_with_the_sdk(reseed, register, sms, line):
+def test_a_line_complaint_is_answered_on_line_with_the_sdk(
+    reseed, register, persona, advance, sms, line
+):
     complaint = register(
-        channel="line", customer={"name": "ลูกค้า LINE", "line_user_id": "U" + "a" * 32}
+        channel="line",
+        customer={"name": "ลูกค้า LINE", "phone": "0812345678", "line_user_id": "U" + "a" * 32},
     )
     run_worker()
-    assert sms.requests == [] and len(line.delivered) == 1
+    assert line.delivered == [] and sms.requests == []  # the chat's answer gave the number
+    advance(complaint, "dispatch")
+    complaint_act(
+        tracking_no=complaint.tracking_no,
+        actor=persona("chonburi_centre"),
+        action="inform_customer",
+        data={
+            "plan": "ช่างจะเข้าซ่อมบ่ายนี้",
+            "promised_at": (timezone.now() + timedelta(hours=6)).isoformat(),
+            "contact_method": "line",
+        },
+    )
+    run_worker()
+    assert sms.requests == [] and len(line.delivered) == 1  # LINE first, not SMS
     push = line.delivered[0]
+    assert "ช่างจะเข้าซ่อมบ่ายนี้" in push.body["messages"][0]["text"]
     assert push.body["to"] == "U" + "a" * 32
     assert complaint.tracking_no in push.body["messages"][0]["text"]
     assert re.fullmatch(r"[0-9a-f-]{36}", push.headers["x-line-retry-key"])
