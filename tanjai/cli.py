@@ -18,6 +18,7 @@ ALIASES = {
     "import-branches": "import_branches",
     "bench": "tanjai_bench",
     "sla-watch": "sla_watch",
+    "smtpd": "tanjai_smtpd",
 }
 
 

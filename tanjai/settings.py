@@ -183,6 +183,10 @@ FACEBOOK_APP_SECRET = os.environ.get("FACEBOOK_APP_SECRET", "")
 FACEBOOK_VERIFY_TOKEN = os.environ.get("FACEBOOK_VERIFY_TOKEN", "")
 FACEBOOK_PAGE_ACCESS_TOKEN = os.environ.get("FACEBOOK_PAGE_ACCESS_TOKEN", "")
 FACEBOOK_GRAPH_BASE = os.environ.get("FACEBOOK_GRAPH_BASE", "https://graph.facebook.com/v21.0")
+# E-mail received by `tanjai smtpd`: complaints without a place named in them go to this
+# branch (the call centre's, typically) for triage, in this category until recategorised.
+EMAIL_INTAKE_BRANCH = os.environ.get("EMAIL_INTAKE_BRANCH", "chonburi")
+EMAIL_INTAKE_CATEGORY = os.environ.get("EMAIL_INTAKE_CATEGORY", "construction_other")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 

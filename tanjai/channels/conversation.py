@@ -283,11 +283,20 @@ def _submit(*, provider: str, user_id: str, event_id: str) -> Reply:
 
 
 def _branch_from_address(address: str) -> str | None:
+    """The branch of the province named in a typed address (the longest name first, so
+    that one province's name inside another's does not mislead)."""
     from tanjai.organisation.models import Branch
+    from tanjai.portal.services import branch_for_province
 
-    for branch in Branch.objects.filter(active=True).exclude(province_th=""):
-        if branch.province_th in address:
-            return branch.code
+    provinces = set(
+        Branch.objects.filter(active=True)
+        .exclude(province_th="")
+        .values_list("province_th", flat=True)
+    )
+    for province in sorted(provinces, key=len, reverse=True):
+        if province in address:
+            branch = branch_for_province(province)
+            return branch.code if branch else None
     return None
 
 

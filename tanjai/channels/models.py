@@ -38,3 +38,13 @@ class Conversation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "user_id"], name="conversation_once")
         ]
+
+
+class EmailThread(models.Model):
+    """A Message-ID received for a complaint: a reply naming it (In-Reply-To, References)
+    joins that complaint."""
+
+    message_id = models.CharField(max_length=200, unique=True)
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="email_threads"
+    )

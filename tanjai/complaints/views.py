@@ -333,6 +333,7 @@ SLA_STATE_LABELS = {
 }
 EVENT_LABELS = {
     "survey_answered": gettext_lazy("Satisfaction survey answered"),
+    "customer_message": gettext_lazy("Message from the customer"),
     "register": gettext_lazy("Registered"),
     "attach": gettext_lazy("File attached"),
     "sla_escalated": gettext_lazy("SLA escalation"),
