@@ -315,8 +315,7 @@ def _own(provider: str, user_id: str, number: str) -> Complaint | None:
 
 def status_reply(*, provider: str, user_id: str, text: str) -> Reply:
     """The progress of one's own complaint: a number of someone else's is not found."""
-    from tanjai.portal.services import public_timeline
-    from tanjai.portal.views import public_state
+    from tanjai.portal.services import public_state, public_timeline
 
     complaint = _own(provider, user_id, text)
     if complaint is None:

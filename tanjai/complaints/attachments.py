@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 from typing import IO
 
@@ -85,6 +86,17 @@ def attachment_read(upload: IO[bytes], *, kind: str) -> tuple[bytes, str]:
             errors={"file": [_("A before or after photo must be an image.")]},
         )
     return content, content_type
+
+
+def attachments_check(uploads: Iterable[IO[bytes]], *, kind: str) -> list[str]:
+    """Check every upload before any is stored (InvalidInput names the first refused);
+    returns their content types and leaves each ready to be read again."""
+    content_types = []
+    for upload in uploads:
+        _content, content_type = attachment_read(upload, kind=kind)
+        upload.seek(0)
+        content_types.append(content_type)
+    return content_types
 
 
 def kind_for_upload(content_type: str, *, photos_of_the_problem: bool, restricted: bool) -> str:

@@ -240,6 +240,8 @@ def _complaint_context(
     def text(value: str) -> str:
         return value if sees_identity else mask_personal_text(value)
 
+    history = list(complaint.events.all())  # one query for the timeline and the contact log
+
     events = [
         {
             "event": e,
@@ -248,7 +250,7 @@ def _complaint_context(
             else EVENT_LABELS.get(e.action, e.action),
             "note": text(e.note),
         }
-        for e in complaint.events.all()
+        for e in history
     ]
     actions = [
         {
@@ -275,7 +277,7 @@ def _complaint_context(
             "note": text(e.note),
             "plan": e.action == "inform_customer",
         }
-        for e in complaint.events.all()
+        for e in history
         if e.action in ("contact_log", "inform_customer")
     ]
     related = [
@@ -408,7 +410,7 @@ def _after_post(
 @login_required
 def attachment_upload(request: HttpRequest, tracking_no: str) -> HttpResponse:
     """Add photos or documents to a complaint from its page."""
-    from tanjai.complaints.attachments import attachment_add, attachment_read
+    from tanjai.complaints.attachments import attachment_add, attachments_check
 
     if request.method != "POST":
         raise Http404
@@ -419,9 +421,7 @@ def attachment_upload(request: HttpRequest, tracking_no: str) -> HttpResponse:
             raise InvalidInput(
                 _("Choose a file to attach."), errors={"files": [_("No file chosen.")]}
             )
-        for upload in uploads:  # all checked before any is stored
-            attachment_read(upload, kind=kind)
-            upload.seek(0)
+        attachments_check(uploads, kind=kind)  # all checked before any is stored
         for upload in uploads:
             attachment_add(
                 actor=actor_for(request.user),

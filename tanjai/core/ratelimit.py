@@ -27,6 +27,19 @@ def _key(value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def address_key(address: str) -> str:
+    """An IPv6 client controls its whole /64: count it as one address."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def rate_hit(limit: Limit, value: str, *, now: datetime | None = None) -> bool:
     """Count one request for `value` (an address, a phone); False when over the limit."""
     now = now or timezone.now()

@@ -12,7 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Thai digits ๐–๙ as 0–9: for numbers typed or pasted in Thai.
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = re.compile(r"\s+")
 # Tokens that carry no meaning for search: punctuation, symbols, the repetition mark.
@@ -25,7 +26,7 @@ def text_normalise(text: str) -> str:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
     text = text.replace("เเ", "แ").replace("\u0e4d\u0e32", "\u0e33")  # ํา -> ำ (sara am)
-    text = text.translate(_THAI_DIGITS)
+    text = text.translate(THAI_DIGITS)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -85,7 +86,7 @@ def mask_personal_text(text: str) -> str:
     Tracking numbers (69-0001234-7) and ordinary quantities stay readable."""
     if not text:
         return text
-    text = text.translate(_THAI_DIGITS)
+    text = text.translate(THAI_DIGITS)
     text = _EMAIL.sub("[อีเมล]", text)
     text = _PHONE.sub("[เบอร์โทร]", text)
     text = _LONG_NUMBER.sub(

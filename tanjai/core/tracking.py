@@ -12,6 +12,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from tanjai.core.text import THAI_DIGITS
+
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
     (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
@@ -24,7 +26,6 @@ _DAMM = (
     (9, 4, 3, 8, 6, 1, 7, 2, 0, 5),
     (2, 5, 8, 1, 4, 3, 6, 7, 9, 0),
 )
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 SEQUENCE_DIGITS = 7
 LENGTH = 2 + SEQUENCE_DIGITS + 1
 
@@ -52,7 +53,7 @@ def tracking_normalise(text: str) -> str:
 
     Raises TrackingNumberError with a message a caller can show.
     """
-    digits = re.sub(r"\D", "", (text or "").translate(_THAI_DIGITS))
+    digits = re.sub(r"\D", "", (text or "").translate(THAI_DIGITS))
     if len(digits) != LENGTH:
         raise TrackingNumberError(
             _("A tracking number has %(n)d digits (YY-NNNNNNN-C); this one has %(got)d.")

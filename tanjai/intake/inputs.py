@@ -18,15 +18,14 @@ from pydantic import (
     model_validator,
 )
 
-from tanjai.core.text import text_normalise
+from tanjai.core.text import THAI_DIGITS, text_normalise
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def phone_normalise(value: str) -> str:
     """Thai numbers as 0XXXXXXXX(X); +66 and separators accepted."""
-    digits = re.sub(r"\D", "", value.translate(_THAI_DIGITS))
+    digits = re.sub(r"\D", "", value.translate(THAI_DIGITS))
     if digits.startswith("66") and len(digits) in (11, 10):
         digits = "0" + digits[2:]
     if not re.fullmatch(r"0\d{8,9}", digits):
@@ -63,7 +62,7 @@ class CustomerInput(BaseModel):
     @field_validator("account_no")
     @classmethod
     def _account(cls, value: str) -> str:
-        digits = re.sub(r"[\s-]", "", value.translate(_THAI_DIGITS))
+        digits = re.sub(r"[\s-]", "", value.translate(THAI_DIGITS))
         if digits and not digits.isdigit():
             raise ValueError(_("A PWA account number has digits only."))
         return digits

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tanjai.accounts.scope import actor_for
 from tanjai.complaints.action_forms import error_items
-from tanjai.complaints.attachments import attachment_add, attachment_read, kind_for_upload
+from tanjai.complaints.attachments import attachment_add, attachments_check, kind_for_upload
 from tanjai.complaints.errors import InvalidInput, WorkflowError
 from tanjai.complaints.models import AttachmentKind
 from tanjai.complaints.selectors import complaints_visible_to, identity_visible
@@ -86,15 +86,14 @@ def _uploads_checked(
             _("At most %(n)d files with one complaint.") % {"n": MAX_FILES},
             errors={"files": [_("Too many files.")]},
         )
-    checked = []
-    for upload in files:
-        _content, content_type = attachment_read(upload, kind=AttachmentKind.DOCUMENT)
-        upload.seek(0)
-        kind = kind_for_upload(
-            content_type, photos_of_the_problem=photos_of_the_problem, restricted=restricted
+    content_types = attachments_check(files, kind=AttachmentKind.DOCUMENT)
+    return [
+        (
+            upload,
+            kind_for_upload(ct, photos_of_the_problem=photos_of_the_problem, restricted=restricted),
         )
-        checked.append((upload, kind))
-    return checked
+        for upload, ct in zip(files, content_types, strict=True)
+    ]
 
 
 @login_required

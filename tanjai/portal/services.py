@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.models import Complaint
-from tanjai.core.ratelimit import Limit, rate_exceeded, rate_hit
+from tanjai.core.ratelimit import Limit, address_key, rate_exceeded, rate_hit
+from tanjai.core.text import THAI_DIGITS
 from tanjai.organisation.models import Branch
 
 # The portal registers complaints as a channel officer of the whole organisation would.
@@ -54,22 +55,6 @@ def branch_for_province(province: str) -> Branch | None:
         if province in branch.name_th:
             return branch
     return branches[0] if branches else None
-
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-
-def address_key(address: str) -> str:
-    """An IPv6 client controls its whole /64: count it as one address."""
-    import ipaddress
-
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address or "unknown"
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 def _phone_or_empty(value: str) -> str:
@@ -112,7 +97,7 @@ def portal_submit(
 ) -> Receipt:
     """Register a complaint from the portal. Raises Refused when over a rate limit, and the
     intake's InvalidInput when the complaint or a photo is not valid (nothing stored)."""
-    from tanjai.complaints.attachments import attachment_add, attachment_read
+    from tanjai.complaints.attachments import attachment_add, attachments_check
     from tanjai.complaints.errors import InvalidInput
     from tanjai.complaints.models import AttachmentKind
     from tanjai.intake.services import complaint_register
@@ -136,9 +121,7 @@ def portal_submit(
             str(_("At most %(n)d photos.")) % {"n": MAX_PHOTOS},
             errors={"photos": [str(_("Too many."))]},
         )
-    for photo in photos:
-        attachment_read(photo, kind=AttachmentKind.PHOTO_BEFORE)
-        photo.seek(0)
+    attachments_check(photos, kind=AttachmentKind.PHOTO_BEFORE)
     with transaction.atomic():
         complaint, created = complaint_register(
             actor=PORTAL_ACTOR, data={**data, "channel": CHANNEL}, intake_key=key
@@ -182,7 +165,7 @@ def public_lookup(*, number: str, secret: str, address: str) -> Complaint | None
         # Only wrong answers count: the owner is locked out only by someone guessing.
         raise Refused(_("Too many tries for this number. Please try again in an hour."))
     complaint = Complaint.objects.filter(tracking_no=number).select_related("category").first()
-    secret = "".join(secret.split()).translate(_THAI_DIGITS)
+    secret = "".join(secret.split()).translate(THAI_DIGITS)
     if complaint is None or not secret:
         rate_hit(TRACK_PER_NUMBER, number)
         return None
@@ -250,3 +233,22 @@ def public_timeline(complaint: Complaint) -> list[PublicStep]:
             detail = event.data.get("agency", "")
         steps.append(PublicStep(event.at, label, detail))
     return steps
+
+
+PUBLIC_STATES = {
+    "received": _("Received, waiting to be handled"),
+    "forwarded": _("With the responsible team"),
+    "in_progress": _("Being fixed"),
+    "awaiting_customer": _("Waiting for you"),
+    "fixed": _("Fixed, being checked"),
+    "verified": _("Fixed, being checked"),
+    "closed": _("Closed"),
+    "duplicate": _("Joined to another report"),
+    "not_relevant": _("Not a matter for PWA"),
+    "transferred": _("Passed to another agency"),
+}
+
+
+def public_state(complaint: Complaint) -> Any:
+    """A complaint's state as its maker reads it."""
+    return PUBLIC_STATES.get(complaint.status, complaint.status)

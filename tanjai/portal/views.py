@@ -19,6 +19,7 @@ from tanjai.portal.services import (
     branch_for_province,
     portal_submit,
     public_lookup,
+    public_state,
     public_timeline,
 )
 
@@ -146,24 +147,6 @@ def track(request: HttpRequest) -> HttpResponse:
             state=public_state(complaint),
         )
     return render(request, "portal/track.html", context)
-
-
-def public_state(complaint: Any) -> Any:
-    from django.utils.translation import gettext_lazy as _
-
-    labels = {
-        "received": _("Received, waiting to be handled"),
-        "forwarded": _("With the responsible team"),
-        "in_progress": _("Being fixed"),
-        "awaiting_customer": _("Waiting for you"),
-        "fixed": _("Fixed, being checked"),
-        "verified": _("Fixed, being checked"),
-        "closed": _("Closed"),
-        "duplicate": _("Joined to another report"),
-        "not_relevant": _("Not a matter for PWA"),
-        "transferred": _("Passed to another agency"),
-    }
-    return labels.get(complaint.status, complaint.status)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

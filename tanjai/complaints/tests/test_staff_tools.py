@@ -255,7 +255,6 @@ def test_queue_filters_by_unit_technician_and_days(client, register, persona):
     as_(client, "chonburi_centre")
     page = client.get("/staff/queues/to_inform/", {"technician": "chonburi_tech2"})
     assert b in page.content.decode() and a not in page.content.decode()
-    page = client.get("/staff/queues/overdue/").content.decode()
     today = timezone.localdate().isoformat()
     page = client.get("/staff/queues/to_forward/", {"received_from": today}).content.decode()
     assert old not in page
