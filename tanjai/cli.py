@@ -1,6 +1,6 @@
 """The `tanjai` command: Django's management commands under friendlier names.
 
-tanjai serve | worker | scheduler | createuser | seed-demo | import-branches | bench | …
+tanjai serve | worker | scheduler | createuser | seed-demo | import-branches | import-cases | bench | …
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ ALIASES = {
     "bench": "tanjai_bench",
     "sla-watch": "sla_watch",
     "smtpd": "tanjai_smtpd",
+    "import-cases": "tanjai_import",
+    "answers-back": "tanjai_answers",
 }
 
 

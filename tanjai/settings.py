@@ -168,6 +168,8 @@ WHITENOISE_USE_FINDERS = True
 # Attachments: type is checked from the file's content, not its name.
 TANJAI_MAX_UPLOAD_BYTES = int(os.environ.get("TANJAI_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = TANJAI_MAX_UPLOAD_BYTES + 1024 * 1024
+# Files imported from GCC 1111 and Damrongtham (CSV or XLSX).
+TANJAI_IMPORT_MAX_BYTES = int(os.environ.get("TANJAI_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
 # Behind a proxy every request comes from the proxy: name the header that carries the
 # client's address (e.g. HTTP_X_REAL_IP) so that sign-in limits count per client.

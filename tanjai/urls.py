@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from tanjai.accounts.views import LoginView
 from tanjai.api import api
+from tanjai.channels import views as import_views
 from tanjai.channels.facebook import webhook as facebook_webhook
 from tanjai.channels.line import webhook as line_webhook
 from tanjai.complaints.views import (
@@ -61,6 +62,17 @@ urlpatterns = [
         "staff/complaints/<str:tracking_no>/duplicates/",
         duplicates_mark,
         name="staff-duplicates-mark",
+    ),
+    path("staff/imports/", import_views.imports, name="staff-imports"),
+    path("staff/imports/<int:pk>/", import_views.import_page, name="staff-import"),
+    path("staff/imports/answers.csv", import_views.import_answers, name="staff-import-answers"),
+    path(
+        "staff/imports/<int:pk>/rejected.csv",
+        import_views.import_rejected,
+        name="staff-import-rejected",
+    ),
+    path(
+        "staff/imports/<int:pk>/continue/", import_views.import_resume, name="staff-import-resume"
     ),
     path("staff/queues/<slug:name>/bulk/", queue_bulk, name="staff-queue-bulk"),
     path(

@@ -33,7 +33,7 @@ from tanjai.complaints.services import (
     complaint_act,
     complaint_lookup,
 )
-from tanjai.complaints.workflow import ACTIONS, actions_available
+from tanjai.complaints.workflow import ACTIONS, REGISTER_ROLES, actions_available
 from tanjai.core.text import mask_personal_text
 
 QUEUES = [
@@ -58,7 +58,11 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/staff_home.html",
-        {"queues": [(code, label, counts[code]) for code, label in shown], "now": timezone.now()},
+        {
+            "queues": [(code, label, counts[code]) for code, label in shown],
+            "now": timezone.now(),
+            "can_import": actor.has_any(REGISTER_ROLES),
+        },
     )
 
 

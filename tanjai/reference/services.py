@@ -103,6 +103,7 @@ def reference_seed() -> None:
 def all_seed() -> None:
     """Roles, organisation and reference data: safe to run on every start."""
     from tanjai.accounts.services import roles_seed
+    from tanjai.channels.import_defaults import import_formats_seed
     from tanjai.notifications.defaults import notice_templates_seed
     from tanjai.organisation.services import organisation_seed
 
@@ -110,3 +111,4 @@ def all_seed() -> None:
     organisation_seed()
     reference_seed()
     notice_templates_seed()
+    import_formats_seed()

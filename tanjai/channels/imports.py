@@ -1,0 +1,570 @@
+"""Cases from GCC 1111 and Damrongtham (channels `gcc1111`, `damrongtham`), imported from the
+CSV or XLSX files those systems export. An `ImportFormat` says how a file reads, so a
+changed export is edited in the admin, not in code.
+
+Every row is checked on its own and registered through `complaint_register`, keyed by the
+outside system's case number: importing the same file twice adds nothing, and the case
+number stays on the complaint for answering back. A rejected row is kept with its reasons
+and its values, to be corrected and imported again."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tanjai.accounts.scope import Actor
+from tanjai.channels.models import ImportBatch, ImportFormat, ImportRow, ImportStatus, RowOutcome
+from tanjai.complaints.errors import WorkflowError
+from tanjai.core.text import THAI_DIGITS
+from tanjai.organisation.models import Branch
+
+FIELDS = [
+    "external_ref",
+    "received_at",
+    "title",
+    "description",
+    "category",
+    "customer_name",
+    "customer_phone",
+    "customer_email",
+    "address",
+    "subdistrict",
+    "district",
+    "province",
+    "branch",
+    "lat",
+    "lon",
+]
+MAX_COLUMNS = 200
+THAI_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("มกราคม", "ม.ค."),
+            ("กุมภาพันธ์", "ก.พ."),
+            ("มีนาคม", "มี.ค."),
+            ("เมษายน", "เม.ย."),
+            ("พฤษภาคม", "พ.ค."),
+            ("มิถุนายน", "มิ.ย."),
+            ("กรกฎาคม", "ก.ค."),
+            ("สิงหาคม", "ส.ค."),
+            ("กันยายน", "ก.ย."),
+            ("ตุลาคม", "ต.ค."),
+            ("พฤศจิกายน", "พ.ย."),
+            ("ธันวาคม", "ธ.ค."),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_WORDS = re.compile(
+    "|".join(re.escape(n) for n in sorted(THAI_MONTHS, key=len, reverse=True))
+)
+# Where a rejected row's error belongs, in the words of the file.
+FIELD_LABELS = {
+    "external_ref": "เลขที่เรื่อง",
+    "received_at": "วันที่รับเรื่อง",
+    "description": "รายละเอียด",
+    "category": "ประเภทเรื่อง",
+    "subcategory": "ประเภทเรื่อง",
+    "customer.name": "ชื่อผู้ร้อง",
+    "customer.phone": "เบอร์โทรศัพท์",
+    "customer.alt_phone": "เบอร์โทรศัพท์",
+    "customer.email": "อีเมล",
+    "location.address": "ที่อยู่",
+    "location.province": "จังหวัด",
+    "location.district": "อำเภอ",
+    "location.lat": "ละติจูด",
+    "location.lon": "ลองจิจูด",
+    "location": "พิกัด",
+    "branch": "หน่วยงาน",
+}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (the wrong kind, columns missing)."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: Iterator[tuple[int, list[Any]]]  # (row number in the file, cells)
+    total: int | None
+
+
+def heading_normalise(value: Any) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\ufeff", "").replace("\u200b", "")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _csv_table(data: bytes, fmt: ImportFormat) -> Table:
+    encodings = [fmt.encoding] if fmt.encoding else ["utf-8-sig", "cp874"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    else:
+        raise ImportFileError(
+            _("The file is not text in %(encodings)s.") % {"encodings": ", ".join(encodings)}
+        )
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    start = fmt.header_row
+    if len(rows) < start:
+        raise ImportFileError(_("The file has no heading row."))
+    headers = [str(h) for h in rows[start - 1][:MAX_COLUMNS]]
+    body = [(start + i + 1, r[:MAX_COLUMNS]) for i, r in enumerate(rows[start:])]
+    body = [(n, r) for n, r in body if any(str(c).strip() for c in r)]
+    return Table(headers=headers, rows=iter(body), total=len(body))
+
+
+def _xlsx_table(stream: IO[bytes], fmt: ImportFormat) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(stream).infolist())
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    if unpacked > settings.TANJAI_IMPORT_MAX_BYTES * 20:
+        raise ImportFileError(_("The file is too large."))
+    stream.seek(0)
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    if fmt.sheet:
+        if fmt.sheet not in book.sheetnames:
+            raise ImportFileError(
+                _("The workbook has no sheet “%(sheet)s”; it has %(names)s.")
+                % {"sheet": fmt.sheet, "names": ", ".join(book.sheetnames)}
+            )
+        sheet = book[fmt.sheet]
+    else:
+        sheet = book.worksheets[0]
+    start = fmt.header_row
+    cells = sheet.iter_rows(min_row=start, max_col=MAX_COLUMNS, values_only=True)
+    try:
+        headers = ["" if h is None else str(h) for h in next(cells)]
+    except StopIteration:
+        raise ImportFileError(_("The file has no heading row.")) from None
+    total = sheet.max_row - start if sheet.max_row else None
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for number, row in enumerate(cells, start=start + 1):
+            if any(c is not None and str(c).strip() for c in row):
+                yield number, list(row)
+        book.close()
+
+    return Table(headers=headers, rows=rows(), total=total)
+
+
+def table_read(stream: IO[bytes], fmt: ImportFormat) -> Table:
+    """The heading and rows of a CSV or XLSX file, told apart by their content."""
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(_("An old Excel file (.xls): save it as .xlsx or CSV first."))
+    if head.startswith(b"PK\x03\x04"):
+        return _xlsx_table(stream, fmt)
+    data = stream.read(settings.TANJAI_IMPORT_MAX_BYTES + 1)
+    if len(data) > settings.TANJAI_IMPORT_MAX_BYTES:
+        raise ImportFileError(_("The file is too large."))
+    if b"\x00" in data[:4096]:
+        raise ImportFileError(_("The file is neither CSV nor XLSX."))
+    return _csv_table(data, fmt)
+
+
+def columns_find(headers: list[str], fmt: ImportFormat) -> dict[str, int]:
+    """Which column holds each field; a file without the case number or any description
+    cannot be imported at all."""
+    found = {heading_normalise(h): i for i, h in reversed(list(enumerate(headers)))}
+    columns: dict[str, int] = {}
+    for name, headings in (fmt.columns or {}).items():
+        for heading in headings if isinstance(headings, list) else [headings]:
+            index = found.get(heading_normalise(heading))
+            if index is not None and index not in columns.values():
+                columns[name] = index
+                break
+    missing = [f for f in ("external_ref",) if f not in columns]
+    if "title" not in columns and "description" not in columns:
+        missing.append("description")
+    if missing:
+        wanted = "; ".join(
+            f"{FIELD_LABELS.get(f, f)} ({', '.join(fmt.columns.get(f, []))})" for f in missing
+        )
+        raise ImportFileError(
+            _("Columns not found: %(wanted)s. The file's headings are: %(found)s.")
+            % {"wanted": wanted, "found": ", ".join(h for h in headers if h) or "-"}
+        )
+    return columns
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def date_parse(value: Any, formats: list[str]) -> datetime | None:
+    """A date as the file wrote it, in Bangkok time: a real spreadsheet date, or text in
+    one of the format's patterns, with Thai digits, Thai month names and Buddhist-Era
+    years understood. Raises ValueError when it cannot be read."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(0, 0))
+    else:
+        text = str(value).translate(THAI_DIGITS).strip()
+        text = _MONTH_WORDS.sub(lambda m: f" {THAI_MONTHS[m.group(0)]} ", text)
+        text = re.sub(r"\s+", " ", text.replace("น.", "")).strip()
+        for pattern in formats or []:
+            try:
+                moment = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError(value)
+    if moment.year > 2400:
+        moment = moment.replace(year=moment.year - 543)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _phones(value: Any) -> tuple[str, str]:
+    """The first two numbers in a phone cell; a spreadsheet that stored one as a number
+    has lost its leading 0."""
+    text = cell_text(value)
+    parts = [p.strip() for p in re.split(r"[,;/]|\s+หรือ\s+|\s{2,}", text) if p.strip()]
+    fixed = []
+    for part in parts[:2]:
+        digits = re.sub(r"\D", "", part.translate(THAI_DIGITS))
+        if re.fullmatch(r"[1-9]\d{7,8}", digits) and not part.lstrip().startswith("+"):
+            part = "0" + digits
+        fixed.append(part)
+    first, second, *_rest = [*fixed, "", ""]
+    return first, second
+
+
+def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str:
+    text = text.strip()
+    for prefix in prefixes:
+        if text.startswith(prefix):
+            return text[len(prefix) :].strip()
+    return text
+
+
+_BRANCH_PREFIXES = ("การประปาส่วนภูมิภาคสาขา", "กปภ.สาขา", "กปภ. สาขา", "สาขา", "PWA ")
+_PROVINCE_PREFIXES = ("จังหวัด", "จ.")
+_DISTRICT_PREFIXES = ("อำเภอ", "อ.", "เขต")
+
+
+class BranchIndex:
+    """The active branches, read once per file: by code, by name without its prefix, by
+    province."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, str] = {}
+        self.by_province: dict[str, list[tuple[str, str]]] = {}
+        for code, name_th, name_en, province in Branch.objects.filter(active=True).values_list(
+            "code", "name_th", "name_en", "province_th"
+        ):
+            self.by_key[code.casefold()] = code
+            core = _strip_prefix(name_th, _BRANCH_PREFIXES)
+            self.by_key[core.casefold()] = code
+            self.by_key[name_th.casefold()] = code
+            self.by_key[name_en.removesuffix(" Branch").removeprefix("PWA ").casefold()] = code
+            self.by_province.setdefault(province, []).append((core, code))
+
+    def find(self, *, named: str, district: str, province: str) -> str | None:
+        if named:
+            key = _strip_prefix(named, _BRANCH_PREFIXES).casefold()
+            return self.by_key.get(key) or self.by_key.get(named.strip().casefold())
+        branches = self.by_province.get(province, [])
+        for core, code in branches:
+            if district and core == district:
+                return code
+        for core, code in sorted(branches, key=lambda b: b[1]):
+            if core == province:
+                return code
+        return branches[0][1] if branches else None
+
+
+def category_find(texts: list[str], fmt: ImportFormat) -> tuple[str, str | None] | None:
+    for text in texts:
+        if not text:
+            continue
+        for word, target in fmt.category_words or []:
+            if word and word in text:
+                category, _slash, sub = str(target).partition("/")
+                return category, sub or None
+    if fmt.default_category:
+        category, _slash, sub = fmt.default_category.partition("/")
+        return category, sub or None
+    return None
+
+
+@dataclass
+class RowRead:
+    data: dict[str, Any]
+    reasons: list[str] = field(default_factory=list)
+
+
+def row_read(
+    cells: list[Any], columns: dict[str, int], fmt: ImportFormat, branches: BranchIndex
+) -> RowRead:
+    """One row as `complaint_register` takes it, or the reasons it cannot be."""
+
+    def raw(name: str) -> Any:
+        index = columns.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def text(name: str) -> str:
+        return cell_text(raw(name))
+
+    reasons: list[str] = []
+    ref = text("external_ref")
+    if not ref:
+        reasons.append(_("%(field)s: empty.") % {"field": FIELD_LABELS["external_ref"]})
+    elif len(ref) > 64:
+        reasons.append(_("%(field)s: too long.") % {"field": FIELD_LABELS["external_ref"]})
+    received_at = None
+    try:
+        received_at = date_parse(raw("received_at"), fmt.date_formats)
+    except (ValueError, OverflowError):
+        reasons.append(
+            _("%(field)s: “%(value)s” is not a date this format reads.")
+            % {"field": FIELD_LABELS["received_at"], "value": text("received_at")}
+        )
+    title, body = text("title"), text("description")
+    description = "\n".join(p for p in (title, body if body != title else "") if p)
+    if not description:
+        reasons.append(_("%(field)s: empty.") % {"field": FIELD_LABELS["description"]})
+    found = category_find([text("category"), title, body], fmt)
+    if found is None:
+        reasons.append(
+            _("%(field)s: no category for “%(value)s”.")
+            % {"field": FIELD_LABELS["category"], "value": text("category") or title}
+        )
+    province = _strip_prefix(text("province"), _PROVINCE_PREFIXES)
+    district = _strip_prefix(text("district"), _DISTRICT_PREFIXES)
+    named = text("branch")
+    branch = branches.find(named=named, district=district, province=province)
+    lat, lon = text("lat"), text("lon")
+    location: dict[str, Any] = {
+        "address": " ".join(p for p in (text("address"), text("subdistrict")) if p)[:1000],
+        "district": district[:200],
+        "province": province[:200],
+    }
+    if lat and lon:
+        try:
+            location["lat"], location["lon"] = float(lat), float(lon)
+        except ValueError:
+            reasons.append(_("The latitude and longitude are not numbers."))
+    if named and branch is None:
+        reasons.append(
+            _("%(field)s: no branch “%(value)s”.")
+            % {"field": FIELD_LABELS["branch"], "value": named}
+        )
+    elif branch is None and "lat" not in location:
+        branch = fmt.default_branch or None
+        if branch is None:
+            reasons.append(_("The place names no province with a PWA branch."))
+    phone, alt_phone = _phones(raw("customer_phone"))
+    customer = {
+        "name": text("customer_name")[:200],
+        "phone": phone,
+        "alt_phone": alt_phone,
+        "email": text("customer_email"),
+    }
+    data: dict[str, Any] = {
+        "channel": fmt.channel.code,
+        "category": found[0] if found else "",
+        "subcategory": found[1] if found else None,
+        "description": description[:5000],
+        "branch": branch,
+        "customer": customer,
+        "anonymous": not any(customer.values()),
+        "location": location,
+        "external_ref": ref,
+        "received_at": received_at,
+    }
+    return RowRead(data=data, reasons=reasons)
+
+
+def refusal_reasons(exc: WorkflowError) -> list[str]:
+    if not exc.errors:
+        return [exc.message]
+    return [
+        f"{FIELD_LABELS.get(name, name)}: {message}" if name != "__all__" else message
+        for name, messages in exc.errors.items()
+        for message in messages
+    ]
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    total: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def import_counts(batch: ImportBatch) -> dict[str, int]:
+    counts = {o.value: 0 for o in RowOutcome}
+    for row in batch.rows.values("outcome").annotate(n=Count("id")):
+        counts[row["outcome"]] = row["n"]
+    return counts
+
+
+def import_process(
+    batch: ImportBatch,
+    *,
+    actor: Actor,
+    on_progress: Callable[[Progress], None] | None = None,
+    every: int = 25,
+) -> dict[str, int]:
+    """Import the batch's file row by row. Each row's outcome is written in the same
+    transaction as its complaint, so a run stopped half-way continues where it stopped."""
+    from tanjai.intake.services import complaint_register
+
+    fmt = batch.format
+    now = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.RUNNING, started_at=batch.started_at or now, heartbeat_at=now
+    )
+    try:
+        with batch.file.open("rb") as stream:
+            table = table_read(stream, fmt)
+            columns = columns_find(table.headers, fmt)
+            ImportBatch.objects.filter(pk=batch.pk).update(total_rows=table.total)
+            done_rows = set(batch.rows.values_list("row_no", flat=True))
+            branches = BranchIndex()
+            progress = Progress(done=len(done_rows), total=table.total, counts=import_counts(batch))
+            for row_no, cells in table.rows:
+                if row_no in done_rows:
+                    continue
+                read = row_read(cells, columns, fmt, branches)
+                outcome = _row_import(
+                    batch, row_no, cells, table.headers, read, actor, complaint_register
+                )
+                progress.done += 1
+                progress.counts[outcome] = progress.counts.get(outcome, 0) + 1
+                if progress.done % every == 0:
+                    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now())
+                    if on_progress:
+                        on_progress(progress)
+    except ImportFileError as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        raise
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.DONE,
+        finished_at=timezone.now(),
+        total_rows=batch.rows.count(),
+    )
+    if on_progress:
+        progress.total = progress.done
+        on_progress(progress)
+    # The file holds personal data: once every row is a complaint or a rejected row kept
+    # with its values, it is not needed.
+    batch.file.delete(save=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(file="")
+    return import_counts(batch)
+
+
+def _row_import(
+    batch: ImportBatch,
+    row_no: int,
+    cells: list[Any],
+    headers: list[str],
+    read: RowRead,
+    actor: Actor,
+    register: Callable[..., Any],
+) -> str:
+    ref = read.data["external_ref"][:64]
+    with transaction.atomic():
+        reasons = read.reasons
+        complaint, created = None, False
+        if not reasons:
+            try:
+                complaint, created = register(actor=actor, data=read.data)
+            except WorkflowError as exc:
+                reasons = refusal_reasons(exc)
+        if reasons:
+            values = {
+                headers[i] or f"column {i + 1}": cell_text(v)
+                for i, v in enumerate(cells)
+                if i < len(headers)
+            }
+            ImportRow.objects.create(
+                batch=batch,
+                row_no=row_no,
+                external_ref=ref,
+                outcome=RowOutcome.REJECTED,
+                reasons=reasons,
+                values=values,
+            )
+            return RowOutcome.REJECTED
+        outcome = RowOutcome.CREATED if created else RowOutcome.EXISTING
+        ImportRow.objects.create(
+            batch=batch, row_no=row_no, external_ref=ref, outcome=outcome, complaint=complaint
+        )
+        return outcome
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def rejected_csv(batch: ImportBatch, out: IO[str]) -> int:
+    """The rejected rows in the file's own columns, with the reasons beside them: correct
+    them and import the file again."""
+    rows = list(batch.rows.filter(outcome=RowOutcome.REJECTED).order_by("row_no"))
+    headers: list[str] = []
+    for row in rows:
+        for key in row.values:
+            if key not in headers:
+                headers.append(key)
+    writer = csv.writer(out)
+    writer.writerow(["แถวที่ (row)", *headers, "เหตุที่ไม่รับ (reasons)"])
+    for row in rows:
+        writer.writerow(
+            [
+                row.row_no,
+                *(csv_safe(str(row.values.get(h, ""))) for h in headers),
+                csv_safe(" | ".join(row.reasons)),
+            ]
+        )
+    return len(rows)
