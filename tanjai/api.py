@@ -14,6 +14,7 @@ from tanjai.complaints.api import router as complaints_router
 from tanjai.complaints.errors import WorkflowError
 from tanjai.core.api import BearerToken
 from tanjai.reference.api import router as reference_router
+from tanjai.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Tanjai API",
@@ -62,3 +63,4 @@ def permission_error(request: HttpRequest, exc: PermissionError) -> HttpResponse
 api.add_router("/auth", accounts_router)
 api.add_router("/", reference_router)
 api.add_router("/complaints", complaints_router)
+api.add_router("/reports", reports_router)

@@ -21,6 +21,8 @@ ALIASES = {
     "smtpd": "tanjai_smtpd",
     "import-cases": "tanjai_import",
     "answers-back": "tanjai_answers",
+    "report": "tanjai_report",
+    "reports-rebuild": "tanjai_reports_rebuild",
 }
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tanjai.notifications",
     "tanjai.portal",
     "tanjai.channels",
+    "tanjai.reports",
     "tanjai.demo",
 ]
 

@@ -74,7 +74,7 @@ FORMATS: list[dict[str, Any]] = [
         "channel": "gcc1111",
         "columns": {
             "external_ref": ["เลขที่เรื่อง", "เลขที่รับเรื่อง", "Case No", "Case Number"],
-            "received_at": ["วันที่รับเรื่อง", "วันที่ร้องเรียน", "Received", "Date"],
+            "received_at": ["วันที่รับเรื่อง", "วันที่ร้องเรียน", "วันที่", "Received", "Date"],
             "title": ["ชื่อเรื่อง", "เรื่อง", "Subject"],
             "description": ["รายละเอียด", "รายละเอียดเรื่อง", "Details", "Description"],
             "category": ["ประเภทเรื่อง", "ประเด็น", "Category"],
@@ -96,7 +96,7 @@ FORMATS: list[dict[str, Any]] = [
         "channel": "damrongtham",
         "columns": {
             "external_ref": ["เลขที่รับ", "เลขรับเรื่อง", "เลขที่หนังสือ", "เลขที่เรื่อง", "Case No"],
-            "received_at": ["วันที่รับ", "วันที่รับเรื่อง", "ลงวันที่", "Received", "Date"],
+            "received_at": ["วันที่รับ", "วันที่รับเรื่อง", "ลงวันที่", "วันที่", "Received", "Date"],
             "title": ["เรื่อง", "ชื่อเรื่อง", "Subject"],
             "description": ["ข้อร้องเรียน", "รายละเอียด", "สรุปเรื่อง", "Details", "Description"],
             "category": ["ประเภท", "ประเภทเรื่อง", "Category"],

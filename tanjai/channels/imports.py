@@ -15,12 +15,12 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,14 @@ FIELDS = [
     "lon",
 ]
 MAX_COLUMNS = 200
+MAX_BLANK_ROWS = 1000
+HEARTBEAT_ROWS = 25
+REJECTED_ROW_HEADING = "แถวที่ (row)"
+# An import whose last row is older than this is taken as stopped (the worker died).
+STALLED_AFTER = timedelta(minutes=5)
+# A cell that says there is nothing there.
+PLACEHOLDERS = {"-", "--", "ไม่ระบุ", "ไม่มี", "n/a", "na", "null", "none"}
+LIMITS = {"description": 5000, "customer_name": 200, "address": 1000}
 THAI_MONTHS = {
     name: number
     for number, names in enumerate(
@@ -75,6 +83,8 @@ _MONTH_WORDS = re.compile(
 # Where a rejected row's error belongs, in the words of the file.
 FIELD_LABELS = {
     "external_ref": "เลขที่เรื่อง",
+    "customer_name": "ชื่อผู้ร้อง",
+    "address": "ที่อยู่",
     "received_at": "วันที่รับเรื่อง",
     "description": "รายละเอียด",
     "category": "ประเภทเรื่อง",
@@ -122,12 +132,22 @@ def _csv_table(data: bytes, fmt: ImportFormat) -> Table:
         raise ImportFileError(
             _("The file is not text in %(encodings)s.") % {"encodings": ", ".join(encodings)}
         )
+    # Only the delimiter is taken from the sniffer: its guesses about quoting garble
+    # fields with doubled quotes further down the file.
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    start = fmt.header_row
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The CSV file is broken near line %(line)d (%(error)s): a quote left open?")
+            % {"line": reader.line_num, "error": exc}
+        ) from None
+    # A file of rejected rows written by Tanjai has its headings on the first row.
+    start = 1 if rows and rows[0] and rows[0][0] == REJECTED_ROW_HEADING else fmt.header_row
     if len(rows) < start:
         raise ImportFileError(_("The file has no heading row."))
     headers = [str(h) for h in rows[start - 1][:MAX_COLUMNS]]
@@ -168,9 +188,15 @@ def _xlsx_table(stream: IO[bytes], fmt: ImportFormat) -> Table:
     total = sheet.max_row - start if sheet.max_row else None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        blank = 0
         for number, row in enumerate(cells, start=start + 1):
             if any(c is not None and str(c).strip() for c in row):
+                blank = 0
                 yield number, list(row)
+            else:
+                blank += 1
+                if blank >= MAX_BLANK_ROWS:  # formatted but empty rows to the sheet's end
+                    break
         book.close()
 
     return Table(headers=headers, rows=rows(), total=total)
@@ -226,7 +252,11 @@ def cell_text(value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    # The guard csv_safe puts before a formula-like cell, read back from our own download.
+    if text[:1] == "'" and text[1:2] in _FORMULA_START:
+        text = text[1:]
+    return "" if text.casefold() in PLACEHOLDERS else text
 
 
 def date_parse(value: Any, formats: list[str]) -> datetime | None:
@@ -239,18 +269,19 @@ def date_parse(value: Any, formats: list[str]) -> datetime | None:
         moment = value
     elif isinstance(value, date):
         moment = datetime.combine(value, time(0, 0))
+    elif isinstance(value, int | float) and 20000 < value < 80000:
+        # An Excel date serial stored as a plain number (days since 1899-12-30).
+        from openpyxl.utils.datetime import from_excel
+
+        moment = from_excel(value)
     else:
         text = str(value).translate(THAI_DIGITS).strip()
-        text = _MONTH_WORDS.sub(lambda m: f" {THAI_MONTHS[m.group(0)]} ", text)
-        text = re.sub(r"\s+", " ", text.replace("น.", "")).strip()
-        for pattern in formats or []:
-            try:
-                moment = datetime.strptime(text, pattern)
-                break
-            except ValueError:
-                continue
+        if re.fullmatch(r"\d{5}(\.\d+)?", text) and 20000 < float(text) < 80000:
+            from openpyxl.utils.datetime import from_excel
+
+            moment = from_excel(float(text))
         else:
-            raise ValueError(value)
+            moment = _date_text_parse(text, formats)
     if moment.year > 2400:
         moment = moment.replace(year=moment.year - 543)
     if timezone.is_naive(moment):
@@ -258,11 +289,28 @@ def date_parse(value: Any, formats: list[str]) -> datetime | None:
     return moment
 
 
+def _date_text_parse(text: str, formats: list[str]) -> datetime:
+    text = _MONTH_WORDS.sub(lambda m: f" {THAI_MONTHS[m.group(0)]} ", text)
+    text = text.replace("น.", " ").replace("เวลา", " ")
+    text = re.sub(r"\s+", " ", text).strip()
+    # Buddhist-Era years become Christian-Era ones before strptime, which would refuse
+    # 29/02/2567 (2567 is no leap year, 2024 is).
+    text = re.sub(r"(?<!\d)(2[4-6]\d\d)(?!\d)", lambda m: str(int(m.group(1)) - 543), text)
+    text = re.sub(r"(\s\d{1,2})\.(\d{2})$", r"\1:\2", text)  # 10.30 for 10:30
+    for pattern in formats or []:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
 def _phones(value: Any) -> tuple[str, str]:
     """The first two numbers in a phone cell; a spreadsheet that stored one as a number
     has lost its leading 0."""
-    text = cell_text(value)
+    text = re.sub(r"\s*(ต่อ|ext\.?|#)\s*\d{1,5}\b", "", cell_text(value), flags=re.IGNORECASE)
     parts = [p.strip() for p in re.split(r"[,;/]|\s+หรือ\s+|\s{2,}", text) if p.strip()]
+    parts = [p for p in parts if p.casefold() not in PLACEHOLDERS]
     fixed = []
     for part in parts[:2]:
         digits = re.sub(r"\D", "", part.translate(THAI_DIGITS))
@@ -281,7 +329,16 @@ def _strip_prefix(text: str, prefixes: tuple[str, ...]) -> str:
     return text
 
 
-_BRANCH_PREFIXES = ("การประปาส่วนภูมิภาคสาขา", "กปภ.สาขา", "กปภ. สาขา", "สาขา", "PWA ")
+_BRANCH_PREFIXES = (
+    "การประปาส่วนภูมิภาคสาขา",
+    "การประปาส่วนภูมิภาค",
+    "กปภ.สาขา",
+    "กปภ. สาขา",
+    "กปภ.",
+    "กปภ",
+    "สาขา",
+    "PWA ",
+)
 _PROVINCE_PREFIXES = ("จังหวัด", "จ.")
 _DISTRICT_PREFIXES = ("อำเภอ", "อ.", "เขต")
 
@@ -306,7 +363,10 @@ class BranchIndex:
     def find(self, *, named: str, district: str, province: str) -> str | None:
         if named:
             key = _strip_prefix(named, _BRANCH_PREFIXES).casefold()
-            return self.by_key.get(key) or self.by_key.get(named.strip().casefold())
+            found = self.by_key.get(key) or self.by_key.get(named.strip().casefold())
+            if found:
+                return found
+            # "PWA" itself, or a name we do not know: the place decides.
         branches = self.by_province.get(province, [])
         for core, code in branches:
             if district and core == district:
@@ -358,6 +418,8 @@ def row_read(
     received_at = None
     try:
         received_at = date_parse(raw("received_at"), fmt.date_formats)
+        if received_at is None:
+            reasons.append(_("%(field)s: empty.") % {"field": FIELD_LABELS["received_at"]})
     except (ValueError, OverflowError):
         reasons.append(
             _("%(field)s: “%(value)s” is not a date this format reads.")
@@ -367,6 +429,17 @@ def row_read(
     description = "\n".join(p for p in (title, body if body != title else "") if p)
     if not description:
         reasons.append(_("%(field)s: empty.") % {"field": FIELD_LABELS["description"]})
+    address = " ".join(p for p in (text("address"), text("subdistrict")) if p)
+    for name, value in (
+        ("description", description),
+        ("customer_name", text("customer_name")),
+        ("address", address),
+    ):
+        if len(value) > LIMITS[name]:
+            reasons.append(
+                _("%(field)s: %(n)d characters, at most %(limit)d.")
+                % {"field": FIELD_LABELS[name], "n": len(value), "limit": LIMITS[name]}
+            )
     found = category_find([text("category"), title, body], fmt)
     if found is None:
         reasons.append(
@@ -379,7 +452,7 @@ def row_read(
     branch = branches.find(named=named, district=district, province=province)
     lat, lon = text("lat"), text("lon")
     location: dict[str, Any] = {
-        "address": " ".join(p for p in (text("address"), text("subdistrict")) if p)[:1000],
+        "address": address,
         "district": district[:200],
         "province": province[:200],
     }
@@ -399,7 +472,7 @@ def row_read(
             reasons.append(_("The place names no province with a PWA branch."))
     phone, alt_phone = _phones(raw("customer_phone"))
     customer = {
-        "name": text("customer_name")[:200],
+        "name": text("customer_name"),
         "phone": phone,
         "alt_phone": alt_phone,
         "email": text("customer_email"),
@@ -408,7 +481,7 @@ def row_read(
         "channel": fmt.channel.code,
         "category": found[0] if found else "",
         "subcategory": found[1] if found else None,
-        "description": description[:5000],
+        "description": description,
         "branch": branch,
         "customer": customer,
         "anonymous": not any(customer.values()),
@@ -443,22 +516,36 @@ def import_counts(batch: ImportBatch) -> dict[str, int]:
     return counts
 
 
+def import_claim(batch: ImportBatch) -> bool:
+    """Take the batch for this run: a waiting one, or one whose run has stopped. Two
+    workers given the same batch (a double click on "continue") do not both import it."""
+    now = timezone.now()
+    waiting = Q(status=ImportStatus.QUEUED)
+    stopped = Q(status=ImportStatus.RUNNING) & (
+        Q(heartbeat_at__lt=now - STALLED_AFTER) | Q(heartbeat_at__isnull=True)
+    )
+    return bool(
+        ImportBatch.objects.filter(waiting | stopped, pk=batch.pk).update(
+            status=ImportStatus.RUNNING, started_at=batch.started_at or now, heartbeat_at=now
+        )
+    )
+
+
 def import_process(
     batch: ImportBatch,
     *,
     actor: Actor,
     on_progress: Callable[[Progress], None] | None = None,
-    every: int = 25,
+    every: int | None = None,
 ) -> dict[str, int]:
-    """Import the batch's file row by row. Each row's outcome is written in the same
+    """Import the batch's file row by row, telling `on_progress` every `every` rows (by
+    default every tenth of the file). Each row's outcome is written in the same
     transaction as its complaint, so a run stopped half-way continues where it stopped."""
     from tanjai.intake.services import complaint_register
 
+    if not import_claim(batch):
+        return import_counts(batch)
     fmt = batch.format
-    now = timezone.now()
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportStatus.RUNNING, started_at=batch.started_at or now, heartbeat_at=now
-    )
     try:
         with batch.file.open("rb") as stream:
             table = table_read(stream, fmt)
@@ -466,24 +553,26 @@ def import_process(
             ImportBatch.objects.filter(pk=batch.pk).update(total_rows=table.total)
             done_rows = set(batch.rows.values_list("row_no", flat=True))
             branches = BranchIndex()
+            kept = _kept_columns(table.headers, columns)
             progress = Progress(done=len(done_rows), total=table.total, counts=import_counts(batch))
+            every = every or max(1, (table.total or 5000) // 10)
             for row_no, cells in table.rows:
                 if row_no in done_rows:
                     continue
                 read = row_read(cells, columns, fmt, branches)
-                outcome = _row_import(
-                    batch, row_no, cells, table.headers, read, actor, complaint_register
-                )
+                outcome = _row_import(batch, row_no, cells, kept, read, actor, complaint_register)
                 progress.done += 1
                 progress.counts[outcome] = progress.counts.get(outcome, 0) + 1
-                if progress.done % every == 0:
+                if progress.done % HEARTBEAT_ROWS == 0:
                     ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now())
-                    if on_progress:
-                        on_progress(progress)
+                if on_progress and progress.done % every == 0:
+                    on_progress(progress)
     except ImportFileError as exc:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.FAILED, error=str(exc), finished_at=timezone.now()
-        )
+        _failed(batch, str(exc))
+        raise
+    except Exception:
+        # A defect, not the file: say so on the page instead of "importing" forever.
+        _failed(batch, _("The import stopped on an unexpected error; it is logged."))
         raise
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportStatus.DONE,
@@ -493,18 +582,46 @@ def import_process(
     if on_progress:
         progress.total = progress.done
         on_progress(progress)
-    # The file holds personal data: once every row is a complaint or a rejected row kept
-    # with its values, it is not needed.
-    batch.file.delete(save=False)
-    ImportBatch.objects.filter(pk=batch.pk).update(file="")
+    _file_forget(batch)
     return import_counts(batch)
+
+
+def _failed(batch: ImportBatch, error: str) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.FAILED, error=error, finished_at=timezone.now()
+    )
+    _file_forget(batch)
+
+
+def _file_forget(batch: ImportBatch) -> None:
+    """The file holds personal data: once its rows are complaints or rejected rows (or it
+    cannot be read at all), it is not kept."""
+    if batch.file:
+        batch.file.delete(save=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(file="")
+
+
+def _kept_columns(headers: list[str], columns: dict[str, int]) -> list[tuple[int, str]]:
+    """The columns a rejected row keeps: those the format reads, under their own headings
+    (made unique). Other columns of the file, which may hold anything, are not kept."""
+    kept: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for index in sorted(set(columns.values())):
+        heading = (headers[index] if index < len(headers) else "") or f"column {index + 1}"
+        name, n = heading, 1
+        while name in seen:
+            n += 1
+            name = f"{heading} ({n})"
+        seen.add(name)
+        kept.append((index, name))
+    return kept
 
 
 def _row_import(
     batch: ImportBatch,
     row_no: int,
     cells: list[Any],
-    headers: list[str],
+    kept: list[tuple[int, str]],
     read: RowRead,
     actor: Actor,
     register: Callable[..., Any],
@@ -519,11 +636,7 @@ def _row_import(
             except WorkflowError as exc:
                 reasons = refusal_reasons(exc)
         if reasons:
-            values = {
-                headers[i] or f"column {i + 1}": cell_text(v)
-                for i, v in enumerate(cells)
-                if i < len(headers)
-            }
+            values = {name: cell_text(cells[i]) if i < len(cells) else "" for i, name in kept}
             ImportRow.objects.create(
                 batch=batch,
                 row_no=row_no,
@@ -558,7 +671,7 @@ def rejected_csv(batch: ImportBatch, out: IO[str]) -> int:
             if key not in headers:
                 headers.append(key)
     writer = csv.writer(out)
-    writer.writerow(["แถวที่ (row)", *headers, "เหตุที่ไม่รับ (reasons)"])
+    writer.writerow([REJECTED_ROW_HEADING, *(csv_safe(h) for h in headers), "เหตุที่ไม่รับ (reasons)"])
     for row in rows:
         writer.writerow(
             [
@@ -568,3 +681,18 @@ def rejected_csv(batch: ImportBatch, out: IO[str]) -> int:
             ]
         )
     return len(rows)
+
+
+# Rejected rows keep what the file said (names, phone numbers) only this long.
+REJECTED_KEPT = timedelta(days=90)
+
+
+def imports_prune(*, now: datetime | None = None) -> int:
+    """Blank the values of rejected rows of imports finished over 90 days ago: the reasons
+    and case numbers stay, the personal data goes."""
+    cutoff = (now or timezone.now()) - REJECTED_KEPT
+    return (
+        ImportRow.objects.filter(batch__finished_at__lt=cutoff, outcome=RowOutcome.REJECTED)
+        .exclude(values={})
+        .update(values={})
+    )

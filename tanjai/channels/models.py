@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +63,9 @@ class ImportFormat(models.Model):
     channel = models.ForeignKey(
         "reference.Channel", on_delete=models.PROTECT, verbose_name=_("channel")
     )
-    header_row = models.PositiveSmallIntegerField(_("header row"), default=1)
+    header_row = models.PositiveSmallIntegerField(
+        _("header row"), default=1, validators=[MinValueValidator(1)]
+    )
     sheet = models.CharField(
         _("sheet"), max_length=100, blank=True, help_text=_("Blank: the first sheet.")
     )

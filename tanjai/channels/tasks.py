@@ -20,9 +20,21 @@ def import_run_task(batch_id: int) -> str:
     batch = ImportBatch.objects.select_related("format__channel").filter(pk=batch_id).first()
     if batch is None or batch.status in (ImportStatus.DONE, ImportStatus.FAILED):
         return "nothing to do"
-    user = get_user_model().objects.get(pk=batch.uploaded_by_id or 0)
+    from tanjai.channels.conversation import channel_actor
+
+    user = get_user_model().objects.filter(pk=batch.uploaded_by_id or 0).first()
+    # A file imported from the command line without --user is continued as its channel.
+    actor = actor_for(user) if user else channel_actor(batch.format.channel.code)
     try:
-        counts = import_process(batch, actor=actor_for(user))
+        counts = import_process(batch, actor=actor)
     except ImportFileError as exc:
         return f"failed: {exc}"
     return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
+@task(queue_name="default")
+def imports_prune_task() -> int:
+    """Forget the values of rejected rows of imports finished long ago (enqueued daily)."""
+    from tanjai.channels.imports import imports_prune
+
+    return imports_prune()

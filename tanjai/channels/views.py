@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -22,14 +21,13 @@ from django.views.decorators.http import require_POST
 from tanjai.accounts.models import ScopeLevel
 from tanjai.accounts.scope import Actor, actor_for
 from tanjai.channels.answers import answers_csv
-from tanjai.channels.imports import import_counts, rejected_csv
+from tanjai.channels.imports import STALLED_AFTER, import_counts, rejected_csv
 from tanjai.channels.models import ImportBatch, ImportFormat, ImportStatus, RowOutcome
 from tanjai.channels.tasks import import_run_task
 from tanjai.complaints.workflow import REGISTER_ROLES
 from tanjai.core.periods import Period, PeriodError, period_parse
 
 SHOWN_REJECTED = 200
-STALLED_AFTER = timedelta(minutes=5)
 
 
 class ImportForm(forms.Form):
@@ -133,8 +131,9 @@ def _progress_context(batch: ImportBatch) -> dict:
 
 
 def _stalled(batch: ImportBatch) -> bool:
-    """Queued or running, but no row done for a while: the worker stopped."""
-    if batch.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+    """Running, but no row done for a while: the worker stopped. (A waiting batch may be
+    behind another import; the claim makes a second run of it harmless anyway.)"""
+    if batch.status != ImportStatus.RUNNING:
         return False
     last = batch.heartbeat_at or batch.created_at
     return last < timezone.now() - STALLED_AFTER

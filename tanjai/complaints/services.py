@@ -88,6 +88,10 @@ def event_append(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> Event:
+    from tanjai.reports.services import reports_mark
+
+    # The reports' summary of the complaint's branch-month is recomputed from it.
+    reports_mark(complaint)
     return Event.objects.create(
         complaint=complaint,
         at=at or timezone.now(),
@@ -191,7 +195,7 @@ def complaint_act(
         # Fields are checked after the state: "cannot verify a received complaint" helps
         # more than a list of missing fields.
         inputs = action_input_parse(action, data)
-        from_state = complaint.status
+        from_state, from_branch = complaint.status, complaint.branch_id
         outcome: Outcome = HANDLERS[action](
             complaint=complaint, actor=actor, inputs=inputs, now=now
         )
@@ -210,6 +214,10 @@ def complaint_act(
             data=outcome.data,
             at=now,
         )
+        if complaint.branch_id != from_branch:
+            from tanjai.reports.services import reports_mark
+
+            reports_mark(complaint, also_branch_id=from_branch)
         from tanjai.notifications.services import event_notify
 
         event_notify(complaint=complaint, event=event)

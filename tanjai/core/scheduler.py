@@ -30,9 +30,10 @@ class Job:
 
 
 def jobs() -> list[Job]:
-    from tanjai.channels.tasks import conversations_prune_task
+    from tanjai.channels.tasks import conversations_prune_task, imports_prune_task
     from tanjai.core.tasks import rate_hits_prune_task
     from tanjai.notifications.tasks import notifications_retry
+    from tanjai.reports.tasks import reports_refresh_task
     from tanjai.sla.tasks import sla_watch_task
 
     return [
@@ -40,6 +41,8 @@ def jobs() -> list[Job]:
         Job("notifications_retry", timedelta(minutes=2), notifications_retry.enqueue),
         Job("rate_hits_prune", timedelta(hours=1), rate_hits_prune_task.enqueue),
         Job("conversations_prune", timedelta(hours=1), conversations_prune_task.enqueue),
+        Job("imports_prune", timedelta(days=1), imports_prune_task.enqueue),
+        Job("reports_refresh", timedelta(minutes=1), reports_refresh_task.enqueue),
     ]
 
 

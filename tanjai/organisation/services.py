@@ -43,8 +43,11 @@ def branch_region_sync(*, branch: Branch) -> int:
     """A branch moved to another region takes its complaints and its centre along, so that
     scopes, region reports and escalations follow the new region."""
     from tanjai.complaints.models import Complaint
+    from tanjai.reports.services import MODELS
 
     Unit.objects.filter(branch=branch).update(region=branch.region)
+    for model in MODELS.values():
+        model.objects.filter(branch=branch).update(region=branch.region)
     return (
         Complaint.objects.filter(branch=branch)
         .exclude(region=branch.region)

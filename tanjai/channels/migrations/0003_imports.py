@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import django.core.validators
 from django.db import migrations, models
 
 
@@ -21,7 +22,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('header_row', models.PositiveSmallIntegerField(default=1, verbose_name='header row')),
+                ('header_row', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='header row')),
                 ('sheet', models.CharField(blank=True, help_text='Blank: the first sheet.', max_length=100, verbose_name='sheet')),
                 ('encoding', models.CharField(blank=True, help_text='Blank: UTF-8, else Thai Windows (cp874 / TIS-620).', max_length=20, verbose_name='CSV encoding')),
                 ('columns', models.JSONField(help_text='For each field, the column headings it may have: {field: [heading, …]}.', verbose_name='columns')),

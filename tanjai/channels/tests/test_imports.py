@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -210,6 +210,8 @@ def test_an_xlsx_from_damrongtham_with_real_dates_and_numeric_phones(tmp_path, c
     call_command("tanjai_import", str(path), format="damrongtham")
     out = capsys.readouterr()
     assert "60 new, 0 already imported, 0 rejected" in out.out
+    # The bar moves through the file, a tenth at a time off a terminal.
+    assert "30/60 50%" in out.err and "60/60 100%" in out.err
     complaints = Complaint.objects.filter(channel__code="damrongtham")
     assert complaints.count() == 60
     first = imported("ดธ.ชบ.00001/2569")
@@ -230,7 +232,7 @@ def test_an_import_stopped_half_way_continues_without_doubling(tmp_path):
     batch.save()
     from tanjai.channels.conversation import channel_actor
 
-    class Killed(Exception):
+    class Killed(BaseException):  # like a killed worker: no handler runs
         pass
 
     def die(progress):
@@ -242,7 +244,14 @@ def test_an_import_stopped_half_way_continues_without_doubling(tmp_path):
     assert Complaint.objects.filter(channel__code="damrongtham").count() == 15
     batch.refresh_from_db()
     assert batch.status == ImportStatus.RUNNING
+    # While its worker may still be alive, another run leaves the batch alone.
+    assert import_process(batch, actor=channel_actor("damrongtham"))["created"] == 15
+    assert ImportRow.objects.filter(batch=batch).count() == 15
 
+    # Five minutes without a row: the run is taken as dead, and continues.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=batch.heartbeat_at - timedelta(minutes=10)
+    )
     counts = import_process(batch, actor=channel_actor("damrongtham"))
     assert counts == {"created": 40, "existing": 0, "rejected": 0}
     assert Complaint.objects.filter(channel__code="damrongtham").count() == 40
@@ -255,6 +264,11 @@ def test_an_import_stopped_half_way_continues_without_doubling(tmp_path):
         ("๒๔/๑๑/๒๕๖๙", datetime(2026, 11, 24)),
         ("2026-11-24", datetime(2026, 11, 24)),
         ("1 มกราคม 2570", datetime(2027, 1, 1)),
+        ("29/02/2567", datetime(2024, 2, 29)),  # 2567 BE is a leap year's 2024
+        ("15/10/2567 10.30 น.", datetime(2024, 10, 15, 10, 30)),
+        ("15 ต.ค. 2567 เวลา 10:30 น.", datetime(2024, 10, 15, 10, 30)),
+        ("45580", datetime(2024, 10, 15)),  # an Excel serial saved as text
+        (45580.4375, datetime(2024, 10, 15, 10, 30)),
     ],
 )
 def test_dates_as_thai_systems_write_them(text, expected):
@@ -427,3 +441,79 @@ def test_the_answers_back_carry_their_case_numbers_and_what_pwa_did(
     assert elsewhere.content.decode("utf-8-sig").count("\n") == 1  # the headings only
     bad = officer.get("/staff/imports/answers.csv", {"format": "gcc1111", "period": "soon"})
     assert bad.status_code == 400 and "soon" in bad.content.decode()
+
+
+def test_quotes_placeholders_and_a_branch_column_naming_pwa_itself(tmp_path, capsys):
+    headings = [
+        "เลขที่เรื่อง",
+        "วันที่รับเรื่อง",
+        "รายละเอียด",
+        "เบอร์โทรศัพท์",
+        "อีเมล",
+        "หน่วยงานที่รับผิดชอบ",
+        "จังหวัด",
+    ]
+    rows = [
+        ["Q-1", "01/11/2569", "น้ำไม่ไหล", "-", "-", "การประปาส่วนภูมิภาค", "ชลบุรี"],
+        [
+            "Q-2",
+            "01/11/2569",
+            'ป้าย "ด่วน" น้ำไม่ไหล, ซอย 5',
+            "02-123-4567 ต่อ 12",
+            "ไม่ระบุ",
+            "กปภ.ชลบุรี",
+            "",
+        ],
+    ]
+    path = tmp_path / "quotes.csv"
+    path.write_bytes(csv_bytes(headings, rows))
+    call_command("tanjai_import", str(path), format="gcc1111")
+    assert "2 new" in capsys.readouterr().out
+    assert imported("Q-1").branch.code == "chonburi" and imported("Q-1").anonymous
+    second = imported("Q-2")
+    assert second.description == 'ป้าย "ด่วน" น้ำไม่ไหล, ซอย 5'
+    assert second.customer_phone == "021234567" and second.branch.code == "chonburi"
+
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes('เลขที่เรื่อง,รายละเอียด\nB-1,"ไม่ปิดคำพูด\nB-2,ท่อแตก\n'.encode())
+    with pytest.raises(CommandError, match="quote"):
+        call_command("tanjai_import", str(broken), format="gcc1111")
+    assert not Complaint.objects.filter(external_ref__startswith="B-").exists()
+    assert ImportBatch.objects.get(file_name="broken.csv").status == ImportStatus.FAILED
+
+
+def test_the_rejected_rows_download_imports_again_once_corrected(tmp_path, capsys):
+    fmt = ImportFormat.objects.get(code="damrongtham")
+    fmt.header_row = 2
+    fmt.save()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["รายงาน"])
+    sheet.append(["เลขที่รับ", "วันที่รับ", "ข้อร้องเรียน", "โทรศัพท์", "จังหวัด", "เลขบัตรประชาชน"])
+    sheet.append(["R-1", "02/11/2569", "- น้ำขุ่น", "0812", "ชลบุรี", "3100000000001"])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    rejected = tmp_path / "rejected.csv"
+    call_command("tanjai_import", str(path), format="damrongtham", rejected=str(rejected))
+    assert "1 rejected" in capsys.readouterr().out
+    text = rejected.read_text(encoding="utf-8-sig")
+    assert "3100000000001" not in text  # a column the format does not read is not kept
+    assert "'- น้ำขุ่น" in text  # a cell starting with "-" cannot become a formula
+
+    fixed = text.replace(",0812,", ",0812345678,")
+    rejected.write_text(fixed, encoding="utf-8-sig")
+    call_command("tanjai_import", str(rejected), format="damrongtham")
+    assert "1 new" in capsys.readouterr().out
+    assert imported("R-1").description == "- น้ำขุ่น"
+
+
+def test_rejected_rows_forget_their_values_after_ninety_days(file_1111):
+    from django.utils import timezone
+
+    from tanjai.channels.imports import imports_prune
+
+    call_command("tanjai_import", str(file_1111), format="gcc1111")
+    assert imports_prune() == 0
+    assert imports_prune(now=timezone.now() + timedelta(days=91)) == 5
+    row = ImportRow.objects.filter(outcome="rejected").first()
+    assert row.values == {} and row.reasons

@@ -76,7 +76,7 @@ class Command(BaseCommand):
             self.stderr.flush()
 
         try:
-            counts = import_process(batch, actor=actor, on_progress=show, every=25 if tty else 500)
+            counts = import_process(batch, actor=actor, on_progress=show, every=25 if tty else None)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(

@@ -1,0 +1,55 @@
+"""The four reports over the API: the same figures as the screen and the command line.
+
+GET /api/v1/reports/{report}?scope=org|region:N|branch:CODE&period=…&by=…&format=json|csv|xlsx
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+
+from tanjai.accounts.scope import actor_for
+from tanjai.complaints.errors import Forbidden, InvalidInput
+from tanjai.core.periods import PeriodError, period_parse
+from tanjai.reports.exports import CONTENT_TYPES, ReportError, report_build, report_file
+from tanjai.reports.selectors import ScopeError, report_allowed, scope_of, scope_parse
+
+router = Router(tags=["reports"])
+
+
+class ReportQuery(Schema):
+    period: str
+    scope: str = ""
+    by: Literal["category", "subcategory", "channel"] = "category"
+    format: Literal["json", "csv", "xlsx"] = "json"
+
+
+@router.get(
+    "/{report}",
+    response={200: dict, 400: dict, 403: dict},
+    summary="One of the four reports: category-sla, satisfaction, resolved, results",
+)
+def report_get(request: HttpRequest, report: str, q: Query[ReportQuery]) -> HttpResponse:
+    actor = actor_for(request.user)
+    try:
+        scope = scope_parse(q.scope) if q.scope else scope_of(actor)
+        period = period_parse(q.period)
+    except ScopeError as exc:
+        raise InvalidInput(str(exc), errors={"scope": [str(exc)]}) from None
+    except PeriodError as exc:
+        raise InvalidInput(str(exc), errors={"period": [str(exc)]}) from None
+    if not report_allowed(actor, scope):
+        raise Forbidden(f"Reports for {scope.code} are outside your role or scope.")
+    try:
+        data = report_build(report, scope=scope, period=period, by=q.by)
+    except ReportError as exc:
+        raise InvalidInput(str(exc)) from None
+    response = HttpResponse(report_file(data, q.format), content_type=CONTENT_TYPES[q.format])
+    if q.format != "json":
+        response["Content-Disposition"] = (
+            f'attachment; filename="{report}-{scope.code.replace(":", "-")}-{period.code}.{q.format}"'
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response

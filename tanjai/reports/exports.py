@@ -1,0 +1,312 @@
+"""The reports as tables, and the tables as files: JSON, CSV, XLSX. One description of each
+report's tables serves the screen and every download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tanjai.core.dates import BANGKOK
+from tanjai.core.periods import Period
+from tanjai.reports import selectors
+from tanjai.reports.selectors import SLA_KEYS, Scope
+
+REPORTS = ("category-sla", "satisfaction", "resolved", "results")
+
+
+class ReportError(ValueError):
+    pass
+
+
+def report_build(
+    name: str, *, scope: Scope, period: Period, by: str = "category", limit: int | None = None
+) -> dict[str, Any]:
+    if name == "category-sla":
+        if by not in ("category", "subcategory", "channel"):
+            raise ReportError(_("By is one of: category, subcategory, channel."))
+        return selectors.category_sla(scope=scope, period=period, by=by)
+    if name == "satisfaction":
+        return selectors.satisfaction(scope=scope, period=period)
+    if name == "resolved":
+        return selectors.resolved(scope=scope, period=period, limit=limit)
+    if name == "results":
+        return selectors.results(scope=scope, period=period)
+    raise ReportError(
+        _("No report %(name)s; one of: %(names)s.") % {"name": name, "names": ", ".join(REPORTS)}
+    )
+
+
+@dataclass
+class Column:
+    key: str
+    heading: str
+    kind: str = "int"  # int | float | share | hours | text | datetime
+
+
+@dataclass
+class Table:
+    name: str  # the sheet's name
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+
+
+def _sla_columns() -> list[Column]:
+    labels = {
+        "received": _("Received"),
+        "closed_within_sla": _("Closed within the target"),
+        "closed_over_sla": _("Closed over the target"),
+        "open_within_sla": _("Open, within the target"),
+        "open_over_sla": _("Open, over the target"),
+        "ended_not_applicable": _("Ended otherwise (duplicate, not relevant, transferred)"),
+        "informed_within_24h": _("Told within 24 h"),
+        "informed_over_24h": _("Told after 24 h"),
+        "not_informed_within_24h": _("Not told yet, within 24 h"),
+        "not_informed_over_24h": _("Not told yet, over 24 h"),
+        "inform_not_applicable": _("Ended without being told"),
+    }
+    return [Column(k, str(labels[k])) for k in SLA_KEYS]
+
+
+def report_tables(report: dict[str, Any]) -> list[Table]:
+    name = report["report"]
+    if name == "category-sla":
+        lead = [Column("category_name", _("Category"), "text")]
+        if report["by"] == "subcategory":
+            lead.append(Column("subcategory_name", _("Subcategory"), "text"))
+        elif report["by"] == "channel":
+            lead.append(Column("channel_name", _("Channel"), "text"))
+        totals = {"category_name": _("Total"), **report["totals"]}
+        return [
+            Table("category-sla", _("Complaints by category and SLA"), lead + _sla_columns(),
+                  [*report["rows"], totals])
+        ]  # fmt: skip
+    if name == "satisfaction":
+        figures = [
+            Column("closed", _("Closed"), "int"),
+            Column("answered", _("Answered"), "int"),
+            Column("response_rate", _("Response rate"), "share"),
+            Column("mean", _("Mean (1-5)"), "float"),
+            *[Column(f"s{i}", str(i), "int") for i in range(1, 6)],
+        ]
+
+        def flat(rows: list[dict]) -> list[dict]:
+            return [{**r, **{f"s{k}": v for k, v in r["distribution"].items()}} for r in rows]
+
+        return [
+            Table(
+                "by-category",
+                _("Satisfaction by category"),
+                [Column("category_name", _("Category"), "text"), *figures],
+                flat([*report["by_category"], {"category_name": _("Total"), **report["totals"]}]),
+            ),
+            Table(
+                "by-branch",
+                _("Satisfaction by branch"),
+                [Column("branch_name", _("Branch"), "text"), *figures],
+                flat(report["by_branch"]),
+            ),
+            Table(
+                "comments",
+                _("Comments"),
+                [
+                    Column("tracking_no", _("Tracking number"), "text"),
+                    Column("score", _("Score"), "int"),
+                    Column("comment", _("Comment"), "text"),
+                    Column("answered_at", _("Answered"), "datetime"),
+                ],
+                report["comments"],
+            ),
+        ]
+    if name == "resolved":
+        return [
+            Table(
+                "resolved",
+                _("Complaints whose fix was completed"),
+                [
+                    Column("tracking_no", _("Tracking number"), "text"),
+                    Column("branch", _("Branch"), "text"),
+                    Column("category", _("Category"), "text"),
+                    Column("subcategory", _("Subcategory"), "text"),
+                    Column("district", _("District"), "text"),
+                    Column("province", _("Province"), "text"),
+                    Column("received_at", _("Received"), "datetime"),
+                    Column("informed_at", _("Customer told"), "datetime"),
+                    Column("dispatched_at", _("Dispatched"), "datetime"),
+                    Column("fixed_at", _("Fixed"), "datetime"),
+                    Column("closed_at", _("Closed"), "datetime"),
+                    Column("hours_to_inform", _("Hours to tell"), "hours"),
+                    Column("hours_to_fix", _("Hours to fix"), "hours"),
+                    Column("hours_to_close", _("Hours to close"), "hours"),
+                    Column("within_sla", _("Fixed within the target"), "text"),
+                ],
+                report["rows"],
+            )
+        ]
+    if name == "results":
+        previous = report["previous"]
+        lines = [
+            ("received", _("Received"), "int"),
+            ("closed", _("Closed"), "int"),
+            ("ended_otherwise", _("Ended otherwise"), "int"),
+            ("open", _("Still open"), "int"),
+            ("inform_target_met", _("Told within 24 h (share)"), "share"),
+            ("resolve_target_met", _("Resolved within the target (share)"), "share"),
+            ("reopen_rate", _("Reopened (share)"), "share"),
+            ("satisfaction_mean", _("Satisfaction (mean, 1-5)"), "float"),
+        ]
+        summary = [
+            {
+                "figure": str(label),
+                "kind": kind,
+                "value": report[key],
+                "previous": previous[key],
+                "change": report["change"][key],
+            }
+            for key, label, kind in lines
+        ]
+        return [
+            Table(
+                "results",
+                _("Results"),
+                [
+                    Column("figure", _("Figure"), "text"),
+                    Column("value", report["period_name"], "mixed"),
+                    Column("previous", previous["period_name"], "mixed"),
+                    Column("change", _("Change"), "mixed"),
+                ],
+                summary,
+            ),
+            Table(
+                "steps",
+                _("Time per step (hours)"),
+                [
+                    Column("label", _("Step"), "text"),
+                    Column("n", _("Complaints"), "int"),
+                    Column("mean_hours", _("Mean"), "hours"),
+                    Column("median_hours", _("Median"), "hours"),
+                ],
+                [{"step": k, **v} for k, v in report["steps"].items()],
+            ),
+            Table(
+                "subcategories",
+                _("Most frequent problems"),
+                [Column("name", _("Subcategory"), "text"), Column("received", _("Received"))],
+                report["top_subcategories"],
+            ),
+            Table(
+                "places",
+                _("Most frequent places"),
+                [
+                    Column("district", _("District"), "text"),
+                    Column("province", _("Province"), "text"),
+                    Column("received", _("Received")),
+                ],
+                report["top_places"],
+            ),
+        ]
+    raise ReportError(name)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return timezone.localtime(value, BANGKOK).isoformat()
+    return value
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=1, default=_plain)
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    """The report's tables one after another, each under its own heading line; the column
+    names are the JSON keys."""
+    from tanjai.channels.imports import csv_safe
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for i, table in enumerate(report_tables(report)):
+        if i:
+            writer.writerow([])
+            writer.writerow([f"# {table.name}"])
+        writer.writerow([c.key for c in table.columns])
+        for row in table.rows:
+            writer.writerow(
+                [
+                    csv_safe(v) if isinstance(v := _plain(row.get(c.key)), str) else v
+                    for c in table.columns
+                ]
+            )
+    return out.getvalue()
+
+
+def to_xlsx(report: dict[str, Any]) -> bytes:
+    """One sheet per table, with real numbers and dates (Bangkok time), bold headings and
+    a title row naming the scope and period."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    formats = {
+        "share": "0.0%",
+        "float": "0.00",
+        "hours": "0.0",
+        "int": "#,##0",
+        "datetime": "d mmm yyyy hh:mm",
+    }
+    for table in report_tables(report):
+        sheet = book.create_sheet(table.name[:31])
+        sheet.append([f"{table.title} · {report['scope_name']} · {report['period_name']}"])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([c.heading for c in table.columns])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            values = []
+            for c in table.columns:
+                value = row.get(c.key)
+                if isinstance(value, datetime):
+                    value = timezone.localtime(value, BANGKOK).replace(tzinfo=None)
+                elif isinstance(value, bool):
+                    value = _("yes") if value else _("no")
+                values.append(value)
+            sheet.append(values)
+            for c, cell in zip(table.columns, sheet[sheet.max_row], strict=True):
+                kind = row.get("kind", c.kind) if c.kind == "mixed" else c.kind
+                if kind in formats and cell.value is not None:
+                    cell.number_format = formats[kind]
+        for i, c in enumerate(table.columns, start=1):
+            width = max(
+                [len(str(c.heading))] + [len(str(r.get(c.key) or "")) for r in table.rows[:200]]
+            )
+            sheet.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
+        sheet.freeze_panes = "A3"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def report_file(report: dict[str, Any], fmt: str) -> bytes:
+    if fmt == "json":
+        return to_json(report).encode()
+    if fmt == "csv":
+        return ("\ufeff" + to_csv(report)).encode()
+    if fmt == "xlsx":
+        return to_xlsx(report)
+    raise ReportError(_("Format is one of: json, csv, xlsx."))

@@ -1,0 +1,143 @@
+"""Summaries for the reports (steps 7-10), kept per branch and month of receipt.
+
+A figure that can only change when something happens to a complaint is summed here; the
+summary of a branch-month is recomputed from its complaints whenever one of them has a new
+event (`ReportDirty`), so the summaries never drift from the complaints. What changes with
+the clock alone (an open complaint passing its due time) is counted live from the open
+complaints, which are few and indexed."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Measures(models.Model):
+    received = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    # The resolve target, as sla_status judges it: met or breached at closing; not
+    # applicable to a complaint that ended as a duplicate, irrelevant or transferred.
+    resolve_met = models.PositiveIntegerField(default=0)
+    resolve_breached = models.PositiveIntegerField(default=0)
+    resolve_na = models.PositiveIntegerField(default=0)
+    # The 24-hour inform target; `inform_pending` are open and not told yet.
+    inform_met = models.PositiveIntegerField(default=0)
+    inform_breached = models.PositiveIntegerField(default=0)
+    inform_na = models.PositiveIntegerField(default=0)
+    inform_pending = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    satisfaction_n = models.PositiveIntegerField(default=0)
+    satisfaction_sum = models.PositiveIntegerField(default=0)
+    s1 = models.PositiveIntegerField(default=0)
+    s2 = models.PositiveIntegerField(default=0)
+    s3 = models.PositiveIntegerField(default=0)
+    s4 = models.PositiveIntegerField(default=0)
+    s5 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ReportCell(Measures):
+    """Complaints received in a month at a branch, by category and subcategory."""
+
+    month = models.DateField()
+    branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("reference.Category", on_delete=models.CASCADE, related_name="+")
+    subcategory = models.ForeignKey(
+        "reference.Subcategory", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["branch", "month"], name="rcell_branch_month"),
+            models.Index(fields=["region", "month"], name="rcell_region_month"),
+            models.Index(fields=["month"], name="rcell_month"),
+        ]
+
+
+class ReportChannelCell(Measures):
+    """The same, by category and channel (the channel mix, category-SLA by channel)."""
+
+    month = models.DateField()
+    branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("reference.Category", on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey("reference.Channel", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["branch", "month"], name="rchan_branch_month"),
+            models.Index(fields=["region", "month"], name="rchan_region_month"),
+            models.Index(fields=["month"], name="rchan_month"),
+        ]
+
+
+class Step(models.TextChoices):
+    INFORM = "inform", "received → customer told"
+    FORWARD = "forward", "received → forwarded"
+    DISPATCH = "dispatch", "forwarded → dispatched"
+    FIX = "fix", "dispatched → fixed"
+    VERIFY = "verify", "fixed → verified"
+    CLOSE = "close", "verified → closed"
+    TOTAL = "total", "received → closed"
+
+
+# Upper bounds of the duration buckets, in hours; the last bucket is open-ended.
+BUCKET_HOURS = [1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720]
+
+
+class ReportStepCell(models.Model):
+    """How long complaints received in a month at a branch took over one step: a count and
+    a sum per duration bucket, for means (exact) and medians (within a bucket)."""
+
+    month = models.DateField()
+    branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=10, choices=Step.choices)
+    bucket = models.PositiveSmallIntegerField()  # index into BUCKET_HOURS; len() = over
+    n = models.PositiveIntegerField(default=0)
+    seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["branch", "month"], name="rstep_branch_month"),
+            models.Index(fields=["region", "month"], name="rstep_region_month"),
+            models.Index(fields=["month"], name="rstep_month"),
+        ]
+
+
+class ReportPlaceCell(models.Model):
+    """Complaints received in a month at a branch, by district and subcategory: the most
+    frequent places, and problems that keep coming back to the same place."""
+
+    month = models.DateField()
+    branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
+    province = models.CharField(max_length=100)
+    district = models.CharField(max_length=100)
+    category = models.ForeignKey("reference.Category", on_delete=models.CASCADE, related_name="+")
+    subcategory = models.ForeignKey(
+        "reference.Subcategory", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["branch", "month"], name="rplace_branch_month"),
+            models.Index(fields=["region", "month"], name="rplace_region_month"),
+            models.Index(fields=["month"], name="rplace_month"),
+        ]
+
+
+class ReportDirty(models.Model):
+    """A branch-month whose summaries are to be recomputed: written with every event."""
+
+    branch_id = models.IntegerField()
+    month = models.DateField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["branch_id", "month"], name="report_dirty_once")
+        ]

@@ -1,0 +1,219 @@
+"""Keeping the report summaries equal to the complaints.
+
+Every event marks its complaint's branch-month dirty (in the event's own transaction); the
+worker recomputes dirty branch-months from their complaints every minute, and a report
+recomputes the dirty ones in its scope before it reads. `reports_rebuild` recomputes
+everything (after a bulk load such as `tanjai seed-demo`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from tanjai.complaints.models import Complaint
+from tanjai.complaints.workflow import ENDED_STATES, OPEN_STATES, State
+from tanjai.core.dates import BANGKOK
+from tanjai.reports.models import (
+    BUCKET_HOURS,
+    ReportCell,
+    ReportChannelCell,
+    ReportDirty,
+    ReportPlaceCell,
+    ReportStepCell,
+    Step,
+)
+
+OPEN = Q(status__in=sorted(OPEN_STATES))
+OTHER_ENDED = Q(status__in=sorted(ENDED_STATES - {State.CLOSED}))
+# Closing with the customer tells them the result, which also meets the inform target
+# (as sla_status has it).
+INFORM_DONE = Coalesce(
+    "informed_at",
+    Case(When(customer_reached=True, then=F("closed_at")), default=Value(None)),
+    output_field=DateTimeField(),
+)
+
+
+def month_of(moment: datetime) -> date:
+    return timezone.localtime(moment, BANGKOK).date().replace(day=1)
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(month, time.min, tzinfo=BANGKOK)
+    following = (month + timedelta(days=32)).replace(day=1)
+    return start, datetime.combine(following, time.min, tzinfo=BANGKOK)
+
+
+def with_inform_done(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    return qs.annotate(inform_done=INFORM_DONE)
+
+
+def measure_aggregates() -> dict[str, Any]:
+    """The summed measures, over complaints annotated by `with_inform_done`."""
+    closed = Q(status=State.CLOSED)
+    resolve_in_time = Q(resolve_due_at__isnull=True) | Q(closed_at__lte=F("resolve_due_at"))
+    done = Q(inform_done__isnull=False)
+    inform_in_time = Q(inform_due_at__isnull=True) | Q(inform_done__lte=F("inform_due_at"))
+    measures: dict[str, Any] = {
+        "received": Count("id"),
+        "open": Count("id", filter=OPEN),
+        "resolve_met": Count("id", filter=closed & resolve_in_time),
+        "resolve_breached": Count("id", filter=closed & ~resolve_in_time),
+        "resolve_na": Count("id", filter=OTHER_ENDED),
+        "inform_met": Count("id", filter=done & inform_in_time),
+        "inform_breached": Count("id", filter=done & ~inform_in_time),
+        "inform_na": Count("id", filter=~done & ~OPEN),
+        "inform_pending": Count("id", filter=~done & OPEN),
+        "reopened": Count("id", filter=Q(reopen_count__gt=0)),
+        "satisfaction_n": Count("satisfaction"),
+        "satisfaction_sum": Coalesce(Sum("satisfaction"), 0),
+    }
+    for score in range(1, 6):
+        measures[f"s{score}"] = Count("id", filter=Q(satisfaction=score))
+    return measures
+
+
+MEASURES = list(measure_aggregates())
+
+STEP_SPANS: dict[str, tuple[str, str]] = {
+    Step.INFORM: ("received_at", "inform_done"),
+    Step.FORWARD: ("received_at", "forwarded_at"),
+    Step.DISPATCH: ("forwarded_at", "dispatched_at"),
+    Step.FIX: ("dispatched_at", "fixed_at"),
+    Step.VERIFY: ("fixed_at", "verified_at"),
+    Step.CLOSE: ("verified_at", "closed_at"),
+    Step.TOTAL: ("received_at", "closed_at"),
+}
+
+
+def _bucket_of(duration: str) -> Case:
+    whens = [
+        When(**{f"{duration}__lt": timedelta(hours=h)}, then=Value(i))
+        for i, h in enumerate(BUCKET_HOURS)
+    ]
+    return Case(*whens, default=Value(len(BUCKET_HOURS)))
+
+
+def _step_rows(qs: QuerySet[Complaint], keys: list[str]) -> Iterable[dict[str, Any]]:
+    """Per step and duration bucket: how many complaints took that long, and the seconds."""
+    qs = with_inform_done(qs)
+    for step, (start, end) in STEP_SPANS.items():
+        spans = qs.filter(**{f"{start}__isnull": False, f"{end}__isnull": False}).annotate(
+            span=ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+        )
+        rows = (
+            spans.annotate(bucket=_bucket_of("span"))
+            .values(*keys, "bucket")
+            .annotate(n=Count("id"), total=Sum("span"))
+            .order_by()
+        )
+        for row in rows:
+            total = row.pop("total") or timedelta(0)
+            yield {**row, "step": step, "seconds": max(int(total.total_seconds()), 0)}
+
+
+def _cells(qs: QuerySet[Complaint], keys: list[str], month: date | None) -> dict[str, list]:
+    """All four summaries of the complaints in `qs`, grouped by `keys` (+ the month)."""
+
+    def rows(group: list[str]) -> Iterable[dict[str, Any]]:
+        return with_inform_done(qs).values(*group).annotate(**measure_aggregates()).order_by()
+
+    def month_key(row: dict[str, Any]) -> dict[str, Any]:
+        m = row.pop("m", None)
+        row["month"] = month or (
+            timezone.localtime(m, BANGKOK).date() if isinstance(m, datetime) else m
+        )
+        return row
+
+    base = [*keys, "branch_id", "region_id"]
+    return {
+        "cell": [
+            ReportCell(**month_key(r)) for r in rows([*base, "category_id", "subcategory_id"])
+        ],
+        "channel": [
+            ReportChannelCell(**month_key(r)) for r in rows([*base, "category_id", "channel_id"])
+        ],
+        "step": [ReportStepCell(**month_key(r)) for r in _step_rows(qs, base)],
+        "place": [
+            ReportPlaceCell(**month_key(r))
+            for r in qs.values(*base, "province", "district", "category_id", "subcategory_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        ],
+    }
+
+
+MODELS: dict[str, Any] = {
+    "cell": ReportCell,
+    "channel": ReportChannelCell,
+    "step": ReportStepCell,
+    "place": ReportPlaceCell,
+}
+
+
+def branch_month_refresh(branch_id: int, month: date) -> None:
+    start, end = month_bounds(month)
+    qs = Complaint.objects.filter(branch_id=branch_id, received_at__gte=start, received_at__lt=end)
+    cells = _cells(qs, [], month)
+    with transaction.atomic():
+        for name, model in MODELS.items():
+            model.objects.filter(branch_id=branch_id, month=month).delete()
+            model.objects.bulk_create(cells[name])
+
+
+def reports_mark(complaint: Complaint, *, also_branch_id: int | None = None) -> None:
+    """Mark the complaint's branch-month for recomputing (and the branch it left, if the
+    event moved it)."""
+    month = month_of(complaint.received_at)
+    now = timezone.now()
+    branches = {complaint.branch_id} | ({also_branch_id} if also_branch_id else set())
+    ReportDirty.objects.bulk_create(
+        [ReportDirty(branch_id=b, month=month, marked_at=now) for b in sorted(branches)],
+        update_conflicts=True,
+        unique_fields=["branch_id", "month"],
+        update_fields=["marked_at"],
+    )
+
+
+def reports_refresh(*, branch_ids: Iterable[int] | None = None, limit: int | None = None) -> int:
+    """Recompute the dirty branch-months (of these branches); returns how many."""
+    dirty = ReportDirty.objects.order_by("marked_at")
+    if branch_ids is not None:
+        dirty = dirty.filter(branch_id__in=list(branch_ids))
+    done = 0
+    for mark in dirty[:limit] if limit else dirty:
+        branch_month_refresh(mark.branch_id, mark.month)
+        # A mark made while recomputing has a later time: it stays for the next round.
+        ReportDirty.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
+        done += 1
+    return done
+
+
+def reports_rebuild() -> dict[str, int]:
+    """Recompute every summary from all complaints, in a few grouped queries."""
+    qs = Complaint.objects.annotate(m=TruncMonth("received_at", tzinfo=BANGKOK))
+    cells = _cells(qs, ["m"], None)
+    with transaction.atomic():
+        ReportDirty.objects.all().delete()
+        for name, model in MODELS.items():
+            model.objects.all().delete()
+            model.objects.bulk_create(cells[name], batch_size=5000)
+    return {name: len(rows) for name, rows in cells.items()}

@@ -1,0 +1,8 @@
+from tanjai.core.tasks_compat import task
+from tanjai.reports.services import reports_refresh
+
+
+@task(queue_name="default")
+def reports_refresh_task() -> int:
+    """Recompute the report summaries of branch-months with new events (every minute)."""
+    return reports_refresh(limit=2000)

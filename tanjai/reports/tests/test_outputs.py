@@ -1,0 +1,160 @@
+"""The reports as files, over the API, on the command line and on screen: the same figures,
+for those allowed to see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from openpyxl import load_workbook
+
+from tanjai.conftest import PASSWORD
+from tanjai.core.periods import period_parse
+from tanjai.demo.generator import seed_demo
+from tanjai.reports.exports import report_build
+from tanjai.reports.selectors import scope_parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    seed_demo(complaints=400, seed=5, batch=200, days=120, branches=["chonburi", "khon-kaen"],
+              technicians_per_branch=1)  # fmt: skip
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def test_category_sla_json_has_the_documented_shape(seeded, tmp_path):
+    out = tmp_path / "r.json"
+    call_command(
+        "tanjai_report",
+        "category-sla",
+        scope="org",
+        period="FY2570",
+        format="json",
+        output=str(out),
+    )
+    data = json.loads(out.read_text())
+    assert set(data) >= {"rows", "totals", "scope", "period"}
+    row = data["rows"][0]
+    for key in (
+        "category",
+        "received",
+        "closed_within_sla",
+        "closed_over_sla",
+        "open_within_sla",
+        "open_over_sla",
+    ):
+        assert key in row
+    assert data["totals"]["received"] == sum(r["received"] for r in data["rows"]) > 0
+
+
+def test_the_xlsx_has_real_numbers_one_sheet_per_table(seeded, tmp_path):
+    for name, sheets in (
+        ("category-sla", ["category-sla"]),
+        ("results", ["results", "steps", "subcategories", "places"]),
+        ("satisfaction", ["by-category", "by-branch", "comments"]),
+        ("resolved", ["resolved"]),
+    ):
+        out = tmp_path / f"{name}.xlsx"
+        call_command("tanjai_report", name, scope="branch:chonburi", period="FY2570",
+                     format="xlsx", output=str(out))  # fmt: skip
+        book = load_workbook(out)
+        assert book.sheetnames == sheets
+        first = book[sheets[0]]
+        assert "กปภ.สาขาชลบุรี" in first["A1"].value
+        numbers = [c.value for row in first.iter_rows(min_row=3) for c in row[1:]]
+        assert any(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers)
+    resolved = load_workbook(tmp_path / "resolved.xlsx")["resolved"]
+    assert resolved["G3"].value is None or resolved["G3"].is_date
+
+
+def test_the_api_checks_role_and_scope_and_matches_the_cli(seeded, tmp_path):
+    centre = signed_in("chonburi_centre")
+    own = centre.get("/api/v1/reports/category-sla", {"period": "FY2570"})
+    assert own.status_code == 200, own.content
+    assert own.json()["scope"] == "branch:chonburi"  # their own scope by default
+    other = centre.get(
+        "/api/v1/reports/category-sla", {"period": "FY2570", "scope": "branch:khon-kaen"}
+    )
+    assert other.status_code == 403
+    wide = centre.get("/api/v1/reports/results", {"period": "FY2570", "scope": "org"})
+    assert wide.status_code == 403
+    assert (
+        signed_in("chonburi_tech")
+        .get("/api/v1/reports/category-sla", {"period": "FY2570"})
+        .status_code
+        == 403
+    )
+    bad = centre.get("/api/v1/reports/category-sla", {"period": "soon"})
+    assert bad.status_code == 400 and "period" in bad.json()["errors"]
+    assert centre.get("/api/v1/reports/nothing", {"period": "FY2570"}).status_code == 400
+
+    out = tmp_path / "cli.json"
+    call_command("tanjai_report", "category-sla", scope="branch:chonburi", period="FY2570",
+                 output=str(out), user="chonburi_centre")  # fmt: skip
+    cli = json.loads(out.read_text())
+
+    def figures(rows):  # names follow the language (the API answers in English by default)
+        return [{k: v for k, v in r.items() if not k.endswith("_name")} for r in rows]
+
+    assert figures(cli["rows"]) == figures(own.json()["rows"])
+
+    as_csv = centre.get("/api/v1/reports/category-sla", {"period": "FY2570", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "category_name" and rows[-1][0] in ("รวม", "Total")
+    assert int(rows[-1][1]) == cli["totals"]["received"]
+
+
+def test_free_text_in_reports_is_masked(seeded):
+    from tanjai.complaints.models import Complaint
+    from tanjai.portal.models import SurveyAnswer
+
+    c = Complaint.objects.filter(status="closed", branch__code="chonburi").first()
+    SurveyAnswer.objects.create(
+        complaint=c,
+        score=2,
+        comment="โทรกลับ 081-234-5678 บ้านเลขที่ 45/6",
+        channel="web",
+        answered_at=c.closed_at,
+    )
+    report = report_build("satisfaction", scope=scope_parse("branch:chonburi"),
+                          period=period_parse(f"{c.received_at:%Y-%m}"))  # fmt: skip
+    comment = next(x["comment"] for x in report["comments"] if x["tracking_no"] == c.tracking_no)
+    assert "081-234-5678" not in comment and "โทรกลับ" in comment
+
+
+def test_the_reports_page_shows_tables_and_offers_downloads(seeded):
+    centre = signed_in("chonburi_centre")
+    page = centre.get(
+        "/staff/reports/",
+        {"report": "category-sla", "scope": "branch:chonburi", "period": "FY2570"},
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-table="category-sla"' in html and "report-chart-data" in html
+    assert "/api/v1/reports/category-sla?scope=branch%3Achonburi&amp;period=FY2570" in html
+    # A scope outside one's own is not offered and not served.
+    assert "branch:khon-kaen" not in html
+    assert (
+        centre.get(
+            "/staff/reports/",
+            {"report": "results", "scope": "branch:khon-kaen", "period": "FY2570"},
+        ).status_code
+        == 400
+    )
+    assert signed_in("chonburi_tech").get("/staff/reports/").status_code == 403
+    for name in ("results", "satisfaction", "resolved"):
+        page = centre.get(
+            "/staff/reports/", {"report": name, "scope": "branch:chonburi", "period": "FY2570"}
+        )
+        assert page.status_code == 200, name
