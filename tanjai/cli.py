@@ -22,6 +22,7 @@ ALIASES = {
     "import-cases": "tanjai_import",
     "answers-back": "tanjai_answers",
     "report": "tanjai_report",
+    "bench-reports": "tanjai_bench_reports",
     "reports-rebuild": "tanjai_reports_rebuild",
 }
 

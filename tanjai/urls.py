@@ -22,6 +22,7 @@ from tanjai.complaints.views import (
 from tanjai.core.views import healthz
 from tanjai.intake.views import complaint_new, complaint_registered, customer_lookup
 from tanjai.portal import views as portal_views
+from tanjai.reports import monthly_views
 from tanjai.reports.views import reports_page
 
 urlpatterns = [
@@ -46,6 +47,13 @@ urlpatterns = [
     path("staff/queues/<slug:name>/", queue, name="staff-queue"),
     path("staff/dashboard/", dashboard, name="staff-dashboard"),
     path("staff/reports/", reports_page, name="staff-reports"),
+    path("staff/reports/monthly/", monthly_views.monthly, name="staff-monthly"),
+    path("staff/reports/monthly/submit", monthly_views.monthly_submit, name="staff-monthly-submit"),
+    path(
+        "staff/reports/monthly/datacenter.json",
+        monthly_views.datacenter_export,
+        name="staff-datacenter-export",
+    ),
     path("staff/new/", complaint_new, name="staff-complaint-new"),
     path("staff/new/customer/", customer_lookup, name="staff-customer-lookup"),
     path("staff/new/<str:tracking_no>/", complaint_registered, name="staff-complaint-registered"),

@@ -33,7 +33,7 @@ def jobs() -> list[Job]:
     from tanjai.channels.tasks import conversations_prune_task, imports_prune_task
     from tanjai.core.tasks import rate_hits_prune_task
     from tanjai.notifications.tasks import notifications_retry
-    from tanjai.reports.tasks import reports_refresh_task
+    from tanjai.reports.tasks import reports_refresh_task, submission_reminders_task
     from tanjai.sla.tasks import sla_watch_task
 
     return [
@@ -43,6 +43,7 @@ def jobs() -> list[Job]:
         Job("conversations_prune", timedelta(hours=1), conversations_prune_task.enqueue),
         Job("imports_prune", timedelta(days=1), imports_prune_task.enqueue),
         Job("reports_refresh", timedelta(minutes=1), reports_refresh_task.enqueue),
+        Job("submission_reminders", timedelta(days=1), submission_reminders_task.enqueue),
     ]
 
 

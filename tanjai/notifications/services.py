@@ -33,6 +33,27 @@ def notify_users(
     """An inbox notice for each user, plus an e-mail where they have an address.
 
     The idempotency key (event, user, channel) makes a repeat a no-op."""
+    notify_staff(
+        users=users,
+        key=f"event:{event.pk}",
+        subject=subject,
+        body=body,
+        complaint=complaint,
+        event=event,
+    )
+
+
+def notify_staff(
+    *,
+    users: Iterable,
+    key: str,
+    subject: str,
+    body: str,
+    complaint: Complaint | None = None,
+    event: Event | None = None,
+) -> None:
+    """An inbox notice for each user, plus an e-mail where they have an address; `key`
+    names the occasion, so a repeat of the same occasion is a no-op."""
     now = timezone.now()
     rows = []
     for user in users:
@@ -40,7 +61,7 @@ def notify_users(
             inbox = channel == "inbox"
             rows.append(
                 Notification(
-                    idempotency_key=f"event:{event.pk}:user:{user.pk}:{channel}",
+                    idempotency_key=f"{key}:user:{user.pk}:{channel}"[:200],
                     channel=channel,
                     user=user,
                     address="" if inbox else user.email,
@@ -58,7 +79,9 @@ def notify_users(
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     pending = list(
         Notification.objects.filter(
-            event=event, status=NotificationStatus.PENDING, attempts=0
+            idempotency_key__in=[r.idempotency_key for r in rows],
+            status=NotificationStatus.PENDING,
+            attempts=0,
         ).values_list("id", flat=True)
     )
     if pending:

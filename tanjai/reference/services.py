@@ -106,9 +106,11 @@ def all_seed() -> None:
     from tanjai.channels.import_defaults import import_formats_seed
     from tanjai.notifications.defaults import notice_templates_seed
     from tanjai.organisation.services import organisation_seed
+    from tanjai.reports.submissions import deadlines_seed
 
     roles_seed()
     organisation_seed()
     reference_seed()
     notice_templates_seed()
     import_formats_seed()
+    deadlines_seed()

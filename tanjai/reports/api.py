@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema
 from tanjai.accounts.scope import actor_for
 from tanjai.complaints.errors import Forbidden, InvalidInput
 from tanjai.core.periods import PeriodError, period_parse
-from tanjai.reports.exports import CONTENT_TYPES, ReportError, report_build, report_file
+from tanjai.reports.exports import CONTENT_TYPES, ReportError, report_build, report_file, to_json
 from tanjai.reports.selectors import ScopeError, report_allowed, scope_of, scope_parse
 
 router = Router(tags=["reports"])
@@ -53,3 +53,23 @@ def report_get(request: HttpRequest, report: str, q: Query[ReportQuery]) -> Http
         )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@router.get(
+    "/monthly/{month}/datacenter",
+    response={200: dict, 400: dict, 403: dict},
+    summary="A month as the regions submitted it, in the Data Center's format (tanjai-monthly/1)",
+)
+def datacenter_get(request: HttpRequest, month: str) -> HttpResponse:
+    from tanjai.reports.submissions import datacenter_month
+
+    actor = actor_for(request.user)
+    if not report_allowed(actor, scope_parse("org")):
+        raise Forbidden("The Data Center export is for head office.")
+    try:
+        period = period_parse(month)
+    except PeriodError as exc:
+        raise InvalidInput(str(exc), errors={"month": [str(exc)]}) from None
+    if period.kind != "month":
+        raise InvalidInput("Give a month such as 2026-10.", errors={"month": ["a month"]})
+    return HttpResponse(to_json(datacenter_month(period.first)), content_type="application/json")

@@ -8,7 +8,10 @@ complaints, which are few and indexed."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Measures(models.Model):
@@ -141,3 +144,57 @@ class ReportDirty(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["branch_id", "month"], name="report_dirty_once")
         ]
+
+
+class SubmissionLevel(models.TextChoices):
+    BRANCH = "branch", _("branch")
+    REGION = "region", _("region")
+
+
+class MonthlySubmission(models.Model):
+    """A month's report as submitted (step 7): its figures frozen at that moment. Never
+    changed: a later submission of the same month is a new version that records its
+    difference from the one before."""
+
+    level = models.CharField(max_length=10, choices=SubmissionLevel.choices)
+    month = models.DateField()
+    region = models.ForeignKey("organisation.Region", on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(
+        "organisation.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    figures = models.JSONField()
+    changes = models.JSONField(default=list, blank=True)  # from the previous version
+    note = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["month", "region", "branch", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "month", "version"],
+                condition=models.Q(level="branch"),
+                name="submission_branch_version_once",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "month", "version"],
+                condition=models.Q(level="region"),
+                name="submission_region_version_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "level"], name="submission_month")]
+
+
+class SubmissionDeadline(models.Model):
+    """When a month's report is due: on this day of the following month (a business rule,
+    edited in the admin)."""
+
+    level = models.CharField(max_length=10, choices=SubmissionLevel.choices, unique=True)
+    day = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(28)])
+    remind_days_before = models.PositiveSmallIntegerField(default=3)
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.day}"

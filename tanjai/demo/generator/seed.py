@@ -449,15 +449,6 @@ def seed_demo(
                 b = gen.build(times)
                 b.write()
             written(b)
-    # Bulk rows have no events through the workflow door: the report summaries are
-    # recomputed from all complaints once.
-    from tanjai.reports.services import reports_rebuild
-
-    if complaints:
-        rebuilt = time.perf_counter()
-        reports_rebuild()
-        if progress:
-            progress(f"report summaries rebuilt in {time.perf_counter() - rebuilt:.1f}s")
     _analyze()
     report.seconds = time.perf_counter() - started
     return report

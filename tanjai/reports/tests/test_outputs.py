@@ -17,6 +17,7 @@ from tanjai.core.periods import period_parse
 from tanjai.demo.generator import seed_demo
 from tanjai.reports.exports import report_build
 from tanjai.reports.selectors import scope_parse
+from tanjai.reports.services import reports_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 def seeded():
     seed_demo(complaints=400, seed=5, batch=200, days=120, branches=["chonburi", "khon-kaen"],
               technicians_per_branch=1)  # fmt: skip
+    reports_rebuild()
 
 
 def signed_in(username: str) -> Client:

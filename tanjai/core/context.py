@@ -1,0 +1,18 @@
+"""What the page layout needs to know about the signed-in user: which links to show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def staff_links(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from tanjai.accounts.scope import actor_for
+    from tanjai.reports.selectors import REPORT_ROLES
+
+    actor = actor_for(user)  # cached on the user for the request
+    return {"can_report": actor.has_any(REPORT_ROLES)}

@@ -1,0 +1,129 @@
+"""The reports' benchmark: the targets of the scale requirement on the data in the database
+(`tanjai seed-demo --complaints 5000000` on PostgreSQL for the reference figures).
+
+- an organisation-wide fiscal-year category-sla and results: each under 1 s;
+- a branch's monthly report (the busiest branch, the last whole month): under 100 ms.
+
+Each figure is the median of timed runs after warm-up runs, through the same selectors the
+screen, the API and the command line use, including the refresh of dirty summaries (none
+are dirty in a quiet database; one pass with a dirty branch-month is timed separately)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from tanjai.complaints.models import Complaint
+from tanjai.core.periods import fiscal_year, month_period, year_period
+from tanjai.reports.models import ReportCell
+from tanjai.reports.selectors import category_sla, results, scope_parse
+from tanjai.reports.services import reports_mark
+
+
+def _median_ms(fn: Callable[[], Any], repeat: int, warmup: int) -> tuple[float, Any]:
+    result = None
+    for _ in range(warmup):
+        result = fn()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000, result
+
+
+def reports_bench(
+    *, repeat: int = 10, warmup: int = 2, out: Callable[[str], None] = print
+) -> list[tuple]:
+    total = Complaint.objects.count()
+    cells = ReportCell.objects.count()
+    out(
+        f"complaints: {total:,}; summary rows (category cells): {cells:,}; database: {connection.vendor}"
+    )
+    today = timezone.localdate()
+    last_month = month_period(today.replace(day=1) - timedelta(days=1))
+    fy = year_period(fiscal_year(today) - 1)  # the last whole fiscal year
+    org = scope_parse("org")
+    busiest = (
+        Complaint.objects.filter(received_at__gte=last_month.start, received_at__lt=last_month.end)
+        .values("branch__code")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    branch = scope_parse(f"branch:{busiest['branch__code']}") if busiest else org
+    rows: list[tuple] = []
+
+    def timed(label: str, target_ms: float, fn: Callable[[], Any]) -> Any:
+        ms, result = _median_ms(fn, repeat, warmup)
+        rows.append((label, ms, target_ms))
+        return result
+
+    report = timed(
+        f"category-sla, organisation, {fy.code}", 1000, lambda: category_sla(scope=org, period=fy)
+    )
+    timed(f"results, organisation, {fy.code}", 1000, lambda: results(scope=org, period=fy))
+    timed(
+        f"category-sla, {branch.code}, {last_month.code}",
+        100,
+        lambda: category_sla(scope=branch, period=last_month),
+    )
+    timed(
+        f"results, {branch.code}, {last_month.code}",
+        100,
+        lambda: results(scope=branch, period=last_month),
+    )
+    timed(
+        f"category-sla by channel, organisation, {fy.code}",
+        1000,
+        lambda: category_sla(scope=org, period=fy, by="channel"),
+    )
+
+    # One event marks a branch-month dirty; the next report recomputes it first.
+    def dirty_then_report() -> Any:
+        with transaction.atomic():
+            c = Complaint.objects.filter(
+                branch_id=branch.branch_id or 0,
+                received_at__gte=last_month.start,
+                received_at__lt=last_month.end,
+            ).first()
+            if c is not None:
+                reports_mark(c)
+            result = category_sla(scope=branch, period=last_month)
+            transaction.set_rollback(True)
+        return result
+
+    timed("the same branch month, with its summary to recompute first", 100, dirty_then_report)
+
+    # The figures equal a direct count over the complaints (received and closed in time).
+    direct = Complaint.objects.filter(received_at__gte=fy.start, received_at__lt=fy.end).aggregate(
+        received=Count("id"),
+        closed_within=Count(
+            "id",
+            filter=Q(status="closed")
+            & (Q(resolve_due_at__isnull=True) | Q(closed_at__lte=F("resolve_due_at"))),
+        ),
+    )
+    same = (
+        direct["received"] == report["totals"]["received"]
+        and direct["closed_within"] == report["totals"]["closed_within_sla"]
+    )
+    out(
+        f"direct count over the complaints for {fy.code}: received {direct['received']:,}, "
+        f"closed within the target {direct['closed_within']:,}; the report says "
+        f"{report['totals']['received']:,} and {report['totals']['closed_within_sla']:,}: "
+        f"{'equal' if same else 'DIFFERENT'}"
+    )
+    out("")
+    out("| report | median ms | target ms | met |")
+    out("|---|---:|---:|:---:|")
+    for label, ms, target in rows:
+        out(f"| {label} | {ms:.1f} | {target:.0f} | {'yes' if ms < target else '**no**'} |")
+    return rows
