@@ -118,6 +118,10 @@ class Complaint(models.Model):
                 name="cmp_sla_next_check",
             ),
             models.Index(fields=["branch", "received_at"], name="cmp_branch_received"),
+            # The "resolved" report lists complaints by the date of their fix.
+            models.Index(
+                fields=["fixed_at"], condition=Q(fixed_at__isnull=False), name="cmp_fixed_at"
+            ),
             models.Index(fields=["region", "received_at"], name="cmp_region_received"),
             models.Index(fields=["received_at"], name="cmp_received"),
             models.Index(fields=["status", "received_at"], name="cmp_status_received"),

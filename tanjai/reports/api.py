@@ -14,7 +14,13 @@ from tanjai.accounts.scope import actor_for
 from tanjai.complaints.errors import Forbidden, InvalidInput
 from tanjai.core.periods import PeriodError, period_parse
 from tanjai.reports.exports import CONTENT_TYPES, ReportError, report_build, report_file, to_json
-from tanjai.reports.selectors import ScopeError, report_allowed, scope_of, scope_parse
+from tanjai.reports.selectors import (
+    REPORT_ROLES,
+    ScopeError,
+    report_allowed,
+    scope_of,
+    scope_parse,
+)
 
 router = Router(tags=["reports"])
 
@@ -33,6 +39,8 @@ class ReportQuery(Schema):
 )
 def report_get(request: HttpRequest, report: str, q: Query[ReportQuery]) -> HttpResponse:
     actor = actor_for(request.user)
+    if not actor.has_any(REPORT_ROLES):
+        raise Forbidden("Reports are outside your role.")
     try:
         scope = scope_parse(q.scope) if q.scope else scope_of(actor)
         period = period_parse(q.period)

@@ -145,7 +145,7 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
                     Column("hours_to_inform", _("Hours to tell"), "hours"),
                     Column("hours_to_fix", _("Hours to fix"), "hours"),
                     Column("hours_to_close", _("Hours to close"), "hours"),
-                    Column("within_sla", _("Fixed within the target"), "text"),
+                    Column("fixed_by_due", _("Fixed by the due time"), "text"),
                 ],
                 report["rows"],
             )
@@ -281,6 +281,8 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
                 values.append(value)
             sheet.append(values)
             for c, cell in zip(table.columns, sheet[sheet.max_row], strict=True):
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text stays text: "=…" is never a formula
                 kind = row.get("kind", c.kind) if c.kind == "mixed" else c.kind
                 if kind in formats and cell.value is not None:
                     cell.number_format = formats[kind]

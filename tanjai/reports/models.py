@@ -134,16 +134,15 @@ class ReportPlaceCell(models.Model):
 
 
 class ReportDirty(models.Model):
-    """A branch-month whose summaries are to be recomputed: written with every event."""
+    """A branch-month whose summaries are to be recomputed: one row written with every
+    event, in its transaction; deleted once recomputed."""
 
     branch_id = models.IntegerField()
     month = models.DateField()
     marked_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["branch_id", "month"], name="report_dirty_once")
-        ]
+        indexes = [models.Index(fields=["branch_id", "month"], name="report_dirty_cell")]
 
 
 class SubmissionLevel(models.TextChoices):

@@ -88,8 +88,10 @@ def monthly(request: HttpRequest) -> HttpResponse:
             deadline=deadline_of(SubmissionLevel.REGION, month),
             branch_deadline=deadline_of(SubmissionLevel.BRANCH, month),
         )
-    else:
+    elif actor.is_admin or actor.scope_level == "org":
         context.update(level="org", datacenter=datacenter_month(month))
+    else:
+        raise PermissionDenied
     return render(request, "reports/monthly.html", context)
 
 

@@ -36,6 +36,7 @@ from tanjai.reports.services import (
     MEASURES,
     OPEN,
     measure_aggregates,
+    reports_pending,
     reports_refresh,
     with_inform_done,
 )
@@ -133,7 +134,9 @@ def scope_of(actor: Actor) -> Scope:
         return Scope(
             "region", region_id=region.pk, code=f"region:{region.number}", label=region.name_th
         )
-    branch = Branch.objects.get(pk=actor.branch_id or 0)
+    branch = Branch.objects.filter(pk=actor.branch_id or 0).first()
+    if branch is None:
+        raise ScopeError(_("Your account has no branch, region or organisation scope."))
     return Scope(
         "branch",
         region_id=branch.region_id,
@@ -174,11 +177,13 @@ def _summed(
     months, edges = _pieces(period)
     out: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(fields, 0))
     if months:
-        rows = (
-            model.objects.filter(scope.q(), month__in=months)
-            .values(*keys)
-            .annotate(**{f: Sum(f) for f in fields})
-            .order_by()
+        cells = model.objects.filter(scope.q(), month__in=months)
+        sums = {f: Sum(f) for f in fields}
+        # With no keys, one aggregate row (values() with no fields groups by every column).
+        rows: Any = (
+            [cells.aggregate(**sums)]
+            if not keys
+            else cells.values(*keys).annotate(**sums).order_by()
         )
         for row in rows:
             target = out[tuple(row[k] for k in keys)]
@@ -206,21 +211,23 @@ def _direct(model: Any, qs: QuerySet[Complaint], keys: list[str], fields: list[s
         return [{**dict(zip(keys, k, strict=True)), **v} for k, v in grouped.items()]
     if model is ReportPlaceCell:
         return qs.values(*keys).annotate(n=Count("id")).order_by()
+    if not keys:
+        return [with_inform_done(qs).aggregate(**measure_aggregates())]
     return with_inform_done(qs).values(*keys).annotate(**measure_aggregates()).order_by()
 
 
 def _live_open(scope: Scope, period: Period, keys: list[str], now: datetime) -> dict[tuple, dict]:
     """Open complaints past their due times: the figures the clock alone changes."""
-    rows = (
-        Complaint.objects.filter(OPEN, _in_period(period, scope))
-        .annotate(inform_done=INFORM_DONE)
-        .values(*keys)
-        .annotate(
-            open_over=Count("id", filter=Q(resolve_due_at__lt=now)),
-            pending_over=Count("id", filter=Q(inform_done__isnull=True, inform_due_at__lt=now)),
-        )
-        .order_by()
+    open_ = Complaint.objects.filter(OPEN, _in_period(period, scope)).annotate(
+        inform_done=INFORM_DONE
     )
+    counts = {
+        "open_over": Count("id", filter=Q(resolve_due_at__lt=now)),
+        "pending_over": Count("id", filter=Q(inform_done__isnull=True, inform_due_at__lt=now)),
+    }
+    if not keys:  # values() with no fields would group by every column
+        return {(): open_.aggregate(**counts)}
+    rows = open_.values(*keys).annotate(**counts).order_by()
     return {tuple(r[k] for k in keys): r for r in rows}
 
 
@@ -248,6 +255,17 @@ def _sla_figures(m: dict[str, int], live: dict | None) -> dict[str, int]:
 SLA_KEYS = list(_sla_figures(dict.fromkeys(MEASURES, 0), None))
 
 
+# A report recomputes at most this many branch-months of its scope before it reads; the
+# worker does the rest within a minute, and the report says how many were still pending.
+REFRESH_IN_REQUEST = 50
+
+
+def _refresh(scope: Scope) -> int:
+    branch_ids = scope.branch_ids()
+    reports_refresh(branch_ids=branch_ids, limit=REFRESH_IN_REQUEST)
+    return reports_pending(branch_ids=branch_ids)
+
+
 def _names(model: Any) -> dict[int, tuple[str, str]]:
     return {o.pk: (o.code, o.name) for o in model.objects.all()}
 
@@ -259,7 +277,7 @@ def category_sla(
     received, closed within and over the resolve target, open within and over it; the same
     for the 24-hour inform target."""
     now = now or timezone.now()
-    reports_refresh(branch_ids=scope.branch_ids())
+    pending = _refresh(scope)
     model, keys = {
         "category": (ReportCell, ["category_id"]),
         "subcategory": (ReportCell, ["category_id", "subcategory_id"]),
@@ -285,6 +303,7 @@ def category_sla(
     totals = {k: sum(r[k] for r in rows) for k in SLA_KEYS}
     return {
         "report": "category-sla",
+        "pending_updates": pending,
         "scope": scope.code,
         "scope_name": scope.label,
         "period": period.code,
@@ -321,7 +340,7 @@ def satisfaction(
     from tanjai.core.text import mask_personal_text
     from tanjai.portal.models import SurveyAnswer
 
-    reports_refresh(branch_ids=scope.branch_ids())
+    pending = _refresh(scope)
     fields = ["resolve_met", "resolve_breached", "satisfaction_n", "satisfaction_sum", *SCORES]
     by_category = _summed(ReportCell, ["category_id"], scope, period, fields)
     by_branch = _summed(ReportCell, ["branch_id"], scope, period, fields)
@@ -343,6 +362,7 @@ def satisfaction(
     )
     return {
         "report": "satisfaction",
+        "pending_updates": pending,
         "scope": scope.code,
         "scope_name": scope.label,
         "period": period.code,
@@ -404,7 +424,8 @@ def resolved(*, scope: Scope, period: Period, limit: int | None = None) -> dict[
                 "hours_to_fix": _hours(c.received_at, c.fixed_at),
                 "hours_to_close": _hours(c.received_at, c.closed_at),
                 "resolve_due_at": c.resolve_due_at,
-                "within_sla": c.resolve_due_at is None or c.fixed_at <= c.resolve_due_at,  # type: ignore[operator]
+                # The fix against the resolve due time (the SLA is judged at closing).
+                "fixed_by_due": c.resolve_due_at is None or c.fixed_at <= c.resolve_due_at,  # type: ignore[operator]
             }
         )
     return {
@@ -494,7 +515,7 @@ def results(
     median time per step; reopen rate; the most frequent subcategories and places; the
     change against the previous period."""
     now = now or timezone.now()
-    reports_refresh(branch_ids=scope.branch_ids())
+    pending = _refresh(scope)
     current = _results_figures(scope, period, now)
     previous_period = period.previous()
     previous = _results_figures(scope, previous_period, now)
@@ -527,6 +548,7 @@ def results(
     }
     return {
         "report": "results",
+        "pending_updates": pending,
         "scope": scope.code,
         "scope_name": scope.label,
         "period": period.code,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -83,11 +83,13 @@ def measure_aggregates() -> dict[str, Any]:
         "inform_na": Count("id", filter=~done & ~OPEN),
         "inform_pending": Count("id", filter=~done & OPEN),
         "reopened": Count("id", filter=Q(reopen_count__gt=0)),
-        "satisfaction_n": Count("satisfaction"),
-        "satisfaction_sum": Coalesce(Sum("satisfaction"), 0),
+        # Scores of closed complaints only: a reopened one keeps its old score until it
+        # closes again.
+        "satisfaction_n": Count("satisfaction", filter=closed),
+        "satisfaction_sum": Coalesce(Sum("satisfaction", filter=closed), 0),
     }
     for score in range(1, 6):
-        measures[f"s{score}"] = Count("id", filter=Q(satisfaction=score))
+        measures[f"s{score}"] = Count("id", filter=closed & Q(satisfaction=score))
     return measures
 
 
@@ -169,50 +171,89 @@ MODELS: dict[str, Any] = {
 }
 
 
-def branch_month_refresh(branch_id: int, month: date) -> None:
+LOCK_SPACE = 0x54414E4A << 32  # "TANJ": Tanjai's advisory locks, apart from anyone else's
+
+
+def _locked(branch_id: int, month: date) -> bool:
+    """Take the branch-month for this transaction; False if another refresh has it (two
+    refreshes at once would each insert a copy of the summaries). SQLite runs one writer
+    at a time anyway."""
+    if connection.vendor != "postgresql":
+        return True
+    key = LOCK_SPACE + branch_id * 1_000_000 + month.year * 12 + month.month
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        return bool(cursor.fetchone()[0])
+
+
+def branch_month_refresh(branch_id: int, month: date) -> bool:
+    """Recompute one branch-month's summaries from its complaints; False if another
+    refresh is doing it right now."""
     start, end = month_bounds(month)
-    qs = Complaint.objects.filter(branch_id=branch_id, received_at__gte=start, received_at__lt=end)
-    cells = _cells(qs, [], month)
     with transaction.atomic():
+        if not _locked(branch_id, month):
+            return False
+        qs = Complaint.objects.filter(
+            branch_id=branch_id, received_at__gte=start, received_at__lt=end
+        )
+        cells = _cells(qs, [], month)
         for name, model in MODELS.items():
             model.objects.filter(branch_id=branch_id, month=month).delete()
             model.objects.bulk_create(cells[name])
+    return True
 
 
 def reports_mark(complaint: Complaint, *, also_branch_id: int | None = None) -> None:
     """Mark the complaint's branch-month for recomputing (and the branch it left, if the
-    event moved it)."""
+    event moved it). A plain insert: events never wait on one another here."""
     month = month_of(complaint.received_at)
     now = timezone.now()
     branches = {complaint.branch_id} | ({also_branch_id} if also_branch_id else set())
     ReportDirty.objects.bulk_create(
-        [ReportDirty(branch_id=b, month=month, marked_at=now) for b in sorted(branches)],
-        update_conflicts=True,
-        unique_fields=["branch_id", "month"],
-        update_fields=["marked_at"],
+        [ReportDirty(branch_id=b, month=month, marked_at=now) for b in sorted(branches)]
     )
 
 
-def reports_refresh(*, branch_ids: Iterable[int] | None = None, limit: int | None = None) -> int:
-    """Recompute the dirty branch-months (of these branches); returns how many."""
-    dirty = ReportDirty.objects.order_by("marked_at")
+def reports_pending(*, branch_ids: Iterable[int] | None = None) -> int:
+    """How many branch-months wait to be recomputed."""
+    dirty = ReportDirty.objects.all()
     if branch_ids is not None:
         dirty = dirty.filter(branch_id__in=list(branch_ids))
+    return dirty.values("branch_id", "month").distinct().count()
+
+
+def reports_refresh(*, branch_ids: Iterable[int] | None = None, limit: int | None = None) -> int:
+    """Recompute the dirty branch-months (of these branches, at most `limit` of them);
+    returns how many were recomputed.
+
+    Only the marks read here are deleted afterwards, and they were committed before the
+    recomputation read the complaints: a mark from an event not yet seen stays."""
+    dirty = ReportDirty.objects.order_by("id")
+    if branch_ids is not None:
+        dirty = dirty.filter(branch_id__in=list(branch_ids))
+    groups: dict[tuple[int, date], list[int]] = {}
+    for pk, branch_id, month in dirty.values_list("id", "branch_id", "month").iterator():
+        key = (branch_id, month)
+        if key not in groups and limit is not None and len(groups) >= limit:
+            continue
+        groups.setdefault(key, []).append(pk)
     done = 0
-    for mark in dirty[:limit] if limit else dirty:
-        branch_month_refresh(mark.branch_id, mark.month)
-        # A mark made while recomputing has a later time: it stays for the next round.
-        ReportDirty.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
-        done += 1
+    for (branch_id, month), ids in groups.items():
+        if branch_month_refresh(branch_id, month):
+            ReportDirty.objects.filter(pk__in=ids).delete()
+            done += 1
     return done
 
 
 def reports_rebuild() -> dict[str, int]:
-    """Recompute every summary from all complaints, in a few grouped queries."""
+    """Recompute every summary from all complaints, in a few grouped queries. Marks made
+    while it runs stay, for the next refresh."""
+    seen = list(ReportDirty.objects.values_list("id", flat=True))
     qs = Complaint.objects.annotate(m=TruncMonth("received_at", tzinfo=BANGKOK))
     cells = _cells(qs, ["m"], None)
     with transaction.atomic():
-        ReportDirty.objects.all().delete()
+        for chunk in range(0, len(seen), 5000):
+            ReportDirty.objects.filter(pk__in=seen[chunk : chunk + 5000]).delete()
         for name, model in MODELS.items():
             model.objects.all().delete()
             model.objects.bulk_create(cells[name], batch_size=5000)

@@ -66,6 +66,7 @@ def branch_month_figures(branch: Branch, period: Period) -> dict[str, Any]:
     )
     rows = [{k: r[k] for k in ("category", *SLA_KEYS)} for r in report["rows"]]
     return {
+        "as_of": report["as_of"],
         "rows": rows,
         "totals": report["totals"],
         "satisfaction_n": sat["satisfaction_n"],
@@ -89,14 +90,33 @@ def figures_add(parts: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+# The split of open complaints between "within" and "over" their due time moves with the
+# clock alone; their sums move only with events. A revision compares what events change.
+_EVENT_FIGURES = {
+    "received": ["received"],
+    "closed_within_sla": ["closed_within_sla"],
+    "closed_over_sla": ["closed_over_sla"],
+    "ended_not_applicable": ["ended_not_applicable"],
+    "open": ["open_within_sla", "open_over_sla"],
+    "informed_within_24h": ["informed_within_24h"],
+    "informed_over_24h": ["informed_over_24h"],
+    "not_informed": ["not_informed_within_24h", "not_informed_over_24h"],
+    "inform_not_applicable": ["inform_not_applicable"],
+}
+
+
+def _event_figures(row: dict[str, Any]) -> dict[str, int]:
+    return {name: sum(row.get(k, 0) for k in keys) for name, keys in _EVENT_FIGURES.items()}
+
+
 def figures_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """What changed, figure by figure: [{category, figure, was, now}]."""
+    """What events changed, figure by figure: [{category, figure, was, now}]."""
     changes = []
-    old_rows = {r["category"]: r for r in old.get("rows", [])}
-    new_rows = {r["category"]: r for r in new.get("rows", [])}
+    old_rows = {r["category"]: _event_figures(r) for r in old.get("rows", [])}
+    new_rows = {r["category"]: _event_figures(r) for r in new.get("rows", [])}
     for category in [*old_rows, *(c for c in new_rows if c not in old_rows)]:
         was, now = old_rows.get(category, {}), new_rows.get(category, {})
-        for key in SLA_KEYS:
+        for key in _EVENT_FIGURES:
             if was.get(key, 0) != now.get(key, 0):
                 changes.append(
                     {

@@ -96,6 +96,8 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     last_month = month_period(timezone.localdate().replace(day=1) - timedelta(days=1))
     choices = scope_choices(actor)
+    if not choices:
+        raise PermissionDenied
     initial = {"report": "category-sla", "scope": choices[0][0], "period": last_month.code}
     form = ReportForm(request.GET or None, actor=actor, initial=initial)
     context: dict[str, Any] = {"form": form}

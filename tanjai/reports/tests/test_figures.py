@@ -122,11 +122,24 @@ def test_results_and_satisfaction_equal_direct_counts(seeded):
     cohort = [c for c in Complaint.objects.all() if period.start <= c.received_at < period.end]
     report = results(scope=scope, period=period, now=now)
     closed = [c for c in cohort if c.status == State.CLOSED]
+    expected = Counter()
+    for counts in oracle(scope, period, now).values():
+        expected.update(counts)
+    assert Counter({k: v for k, v in report["sla"].items() if v}) == expected
+    judged = expected["closed_within_sla"] + expected["closed_over_sla"] + expected["open_over_sla"]
+    assert report["resolve_target_met"] == round(expected["closed_within_sla"] / judged, 4)
+    told = (
+        expected["informed_within_24h"]
+        + expected["informed_over_24h"]
+        + expected["not_informed_over_24h"]
+    )
+    assert report["inform_target_met"] == round(expected["informed_within_24h"] / told, 4)
+    assert expected["open_over_sla"] > 1, "the seed must have several overdue open complaints"
     assert report["received"] == len(cohort)
     assert report["closed"] == len(closed)
     assert report["open"] == sum(1 for c in cohort if c.is_open)
     assert report["reopen_rate"] == round(sum(c.reopen_count > 0 for c in cohort) / len(cohort), 4)
-    scores = [c.satisfaction for c in cohort if c.satisfaction]
+    scores = [c.satisfaction for c in closed if c.satisfaction]
     assert report["satisfaction_mean"] == round(statistics.mean(scores), 2)
     subcategories = Counter(c.subcategory_id for c in cohort)
     assert report["top_subcategories"][0]["received"] == max(subcategories.values())

@@ -10,6 +10,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tanjai.conftest import PASSWORD
@@ -125,14 +126,25 @@ def test_free_text_in_reports_is_masked(seeded):
     SurveyAnswer.objects.create(
         complaint=c,
         score=2,
-        comment="โทรกลับ 081-234-5678 บ้านเลขที่ 45/6",
+        comment='=HYPERLINK("http://x") โทรกลับ 081-234-5678 บ้านเลขที่ 45/6',
         channel="web",
         answered_at=c.closed_at,
     )
     report = report_build("satisfaction", scope=scope_parse("branch:chonburi"),
-                          period=period_parse(f"{c.received_at:%Y-%m}"))  # fmt: skip
+                          period=period_parse(f"{timezone.localtime(c.received_at):%Y-%m}"))  # fmt: skip
     comment = next(x["comment"] for x in report["comments"] if x["tracking_no"] == c.tracking_no)
-    assert "081-234-5678" not in comment and "โทรกลับ" in comment
+    assert "081-234-5678" not in comment and "45/6" not in comment and "โทรกลับ" in comment
+    # In the workbook the comment is text, not a formula.
+    from tanjai.reports.exports import to_xlsx
+
+    book = load_workbook(io.BytesIO(to_xlsx(report)))
+    cells = [
+        cell
+        for row in book["comments"].iter_rows(min_row=3)
+        for cell in row
+        if "HYPERLINK" in str(cell.value or "")
+    ]
+    assert cells and all(cell.data_type == "s" for cell in cells)
 
 
 def test_the_reports_page_shows_tables_and_offers_downloads(seeded):
