@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tanjai.portal",
     "tanjai.channels",
     "tanjai.reports",
+    "tanjai.improvement",
     "tanjai.demo",
 ]
 

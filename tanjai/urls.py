@@ -20,6 +20,7 @@ from tanjai.complaints.views import (
     staff_home,
 )
 from tanjai.core.views import healthz
+from tanjai.improvement import views as improvement_views
 from tanjai.intake.views import complaint_new, complaint_registered, customer_lookup
 from tanjai.portal import views as portal_views
 from tanjai.reports import monthly_views
@@ -48,6 +49,9 @@ urlpatterns = [
     path("staff/dashboard/", dashboard, name="staff-dashboard"),
     path("staff/reports/", reports_page, name="staff-reports"),
     path("staff/reports/monthly/", monthly_views.monthly, name="staff-monthly"),
+    path("staff/issues/", improvement_views.issues, name="staff-issues"),
+    path("staff/issues/<int:pk>/", improvement_views.issue_page, name="staff-issue"),
+    path("staff/issues/evidence/<int:pk>/", improvement_views.evidence, name="staff-evidence"),
     path("staff/reports/monthly/submit", monthly_views.monthly_submit, name="staff-monthly-submit"),
     path(
         "staff/reports/monthly/datacenter.json",

@@ -18,7 +18,7 @@ from tanjai.core.periods import Period
 from tanjai.reports import selectors
 from tanjai.reports.selectors import SLA_KEYS, Scope
 
-REPORTS = ("category-sla", "satisfaction", "resolved", "results")
+REPORTS = ("category-sla", "satisfaction", "resolved", "results", "krs-quarter")
 
 
 class ReportError(ValueError):
@@ -38,6 +38,10 @@ def report_build(
         return selectors.resolved(scope=scope, period=period, limit=limit)
     if name == "results":
         return selectors.results(scope=scope, period=period)
+    if name == "krs-quarter":
+        if scope.level != "org":
+            raise ReportError(_("The quarter for ครส. is for the whole organisation."))
+        return selectors.krs_quarter(period=period)
     raise ReportError(
         _("No report %(name)s; one of: %(names)s.") % {"name": name, "names": ", ".join(REPORTS)}
     )
@@ -212,6 +216,42 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
                 report["top_places"],
             ),
         ]
+    if name == "krs-quarter":
+        sla = _sla_columns()
+        shares = [
+            Column("inform_target_met", _("Told within 24 h (share)"), "share"),
+            Column("resolve_target_met", _("Resolved within the target (share)"), "share"),
+        ]
+        return [
+            Table("by-region", _("By region"), [Column("region_name", _("Region"), "text"), *sla, *shares], report["by_region"]),
+            Table("by-category", _("By category"), [Column("category_name", _("Category"), "text"), *sla],
+                  [*report["by_category"], {"category_name": _("Total"), **report["totals"]}]),
+            Table("trend", _("The last four quarters"), [
+                Column("period_name", _("Quarter"), "text"),
+                Column("received", _("Received")),
+                Column("closed", _("Closed")),
+                Column("open", _("Still open")),
+                *shares,
+                Column("reopen_rate", _("Reopened (share)"), "share"),
+                Column("satisfaction_mean", _("Satisfaction (mean, 1-5)"), "float"),
+            ], report["trend"]),
+            Table("recurring", _("Problems that keep coming back to the same district"), [
+                Column("district", _("District"), "text"),
+                Column("province", _("Province"), "text"),
+                Column("subcategory_name", _("Subcategory"), "text"),
+                Column("received", _("Received")),
+                Column("months", _("Months with complaints")),
+            ], report["recurring"]),
+            Table("actions", _("Improvement actions"), [
+                Column("issue", _("Issue"), "text"),
+                Column("action", _("Action"), "text"),
+                Column("unit", _("Unit"), "text"),
+                Column("owner", _("Owner"), "text"),
+                Column("due_date", _("Due date"), "text"),
+                Column("status_name", _("Status"), "text"),
+                Column("overdue", _("Overdue"), "text"),
+            ], report["actions"]),
+        ]  # fmt: skip
     raise ReportError(name)
 
 

@@ -566,3 +566,92 @@ def results(
         },
         "change": change,
     }
+
+
+# -- step 8: the quarter for ครส. -------------------------------------------------------
+
+RECURRING_AT_LEAST = 3
+
+
+def krs_quarter(*, period: Period, now: datetime | None = None) -> dict[str, Any]:
+    """The package head office sends ครส. each quarter: figures and SLA results by region
+    and by category, the trend over the last four quarters, problems that keep coming back
+    to the same district, and where the improvement actions stand."""
+    from tanjai.improvement.services import action_summary, actions_in
+
+    now = now or timezone.now()
+    org = Scope("org")
+    pending = _refresh(org)
+    regions = {r.pk: r for r in Region.objects.all()}
+    sums = _summed(ReportCell, ["region_id"], org, period, MEASURES)
+    live = _live_open(org, period, ["region_id"], now)
+    by_region = []
+    for key in sorted(sums, key=lambda k: regions[k[0]].number):
+        figures = _sla_figures(sums[key], live.get(key))
+        region = regions[key[0]]
+        by_region.append(
+            {"region": region.number, "region_name": region.name_th, **figures, **_shares(figures)}
+        )
+    by_category = category_sla(scope=org, period=period, now=now)
+    trend = []
+    quarter = period
+    for _i in range(4):
+        figures = _results_figures(org, quarter, now)
+        trend.append(
+            {
+                "period": quarter.code,
+                "period_name": quarter.label,
+                **{k: v for k, v in figures.items() if k != "sla"},
+            }
+        )
+        quarter = quarter.previous()
+    trend.reverse()
+    months, _edges = _pieces(period)
+    subcategories = _names(Subcategory)
+    recurring = [
+        {
+            "province": row["province"],
+            "district": row["district"],
+            "subcategory": subcategories.get(row["subcategory_id"], ("", ""))[0],
+            "subcategory_name": subcategories.get(row["subcategory_id"], ("", ""))[1],
+            "received": row["total"],
+            "months": row["months"],
+        }
+        for row in ReportPlaceCell.objects.filter(month__in=months)
+        .exclude(district="")
+        .values("province", "district", "subcategory_id")
+        .annotate(total=Sum("n"), months=Count("month", distinct=True))
+        .filter(total__gte=RECURRING_AT_LEAST, months__gte=2)
+        .order_by("-total")[:50]
+    ]
+    today = timezone.localdate()
+    actions = [action_summary(a, today) for a in actions_in(period.start, period.end)]
+    return {
+        "report": "krs-quarter",
+        "pending_updates": pending,
+        "scope": "org",
+        "scope_name": org.label,
+        "period": period.code,
+        "period_name": period.label,
+        "as_of": now.isoformat(),
+        "by_region": by_region,
+        "by_category": by_category["rows"],
+        "totals": by_category["totals"],
+        "trend": trend,
+        "recurring": recurring,
+        "actions": actions,
+        "actions_overdue": sum(1 for a in actions if a["overdue"]),
+    }
+
+
+def _shares(figures: dict[str, int]) -> dict[str, float | None]:
+    judged = figures["closed_within_sla"] + figures["closed_over_sla"] + figures["open_over_sla"]
+    told = (
+        figures["informed_within_24h"]
+        + figures["informed_over_24h"]
+        + figures["not_informed_over_24h"]
+    )
+    return {
+        "resolve_target_met": _share(figures["closed_within_sla"], judged),
+        "inform_target_met": _share(figures["informed_within_24h"], told),
+    }

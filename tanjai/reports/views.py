@@ -29,6 +29,7 @@ REPORT_CHOICES = [
     ("results", gettext_lazy("Results of complaint handling")),
     ("satisfaction", gettext_lazy("Customer satisfaction")),
     ("resolved", gettext_lazy("Complaints fixed")),
+    ("krs-quarter", gettext_lazy("The quarter for ครส. (organisation)")),
 ]
 
 
@@ -109,6 +110,9 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             scope = None
         if scope is None or not report_allowed(actor, scope):
             raise PermissionDenied
+        if data["report"] == "krs-quarter" and scope.level != "org":
+            form.add_error("scope", _("The quarter for ครส. is for the whole organisation."))
+            return render(request, _template(request), context, status=400)
         report = report_build(
             data["report"],
             scope=scope,
@@ -132,10 +136,11 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             as_of=timezone.now(),
             shown=SHOWN_ROWS,
         )
-    template = (
-        "reports/_report.html" if request.headers.get("HX-Request") else "reports/reports.html"
-    )
-    return render(request, template, context, status=400 if form.errors else 200)
+    return render(request, _template(request), context, status=400 if form.errors else 200)
+
+
+def _template(request: HttpRequest) -> str:
+    return "reports/_report.html" if request.headers.get("HX-Request") else "reports/reports.html"
 
 
 def _chart(report: dict[str, Any]) -> dict[str, Any] | None:

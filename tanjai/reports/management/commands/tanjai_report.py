@@ -1,4 +1,4 @@
-"""tanjai report {category-sla|satisfaction|resolved|results} --scope org|region:N|branch:CODE
+"""tanjai report {category-sla|satisfaction|resolved|results|krs-quarter} --scope org|region:N|branch:CODE
 --period 2026-10|FY2569|FY2569-Q1|2026-10-01..2026-10-31 --format json|csv|xlsx
 [--by category|subcategory|channel] [--user NAME] [--output FILE]"""
 
