@@ -18,7 +18,7 @@ from tanjai.core.periods import Period
 from tanjai.reports import selectors
 from tanjai.reports.selectors import SLA_KEYS, Scope
 
-REPORTS = ("category-sla", "satisfaction", "resolved", "results", "krs-quarter")
+REPORTS = ("category-sla", "satisfaction", "resolved", "results", "krs-quarter", "evaluation")
 
 
 class ReportError(ValueError):
@@ -38,6 +38,8 @@ def report_build(
         return selectors.resolved(scope=scope, period=period, limit=limit)
     if name == "results":
         return selectors.results(scope=scope, period=period)
+    if name == "evaluation":
+        return selectors.evaluation(scope=scope, period=period)
     if name == "krs-quarter":
         if scope.level != "org":
             raise ReportError(_("The quarter for ครส. is for the whole organisation."))
@@ -251,6 +253,48 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
                 Column("status_name", _("Status"), "text"),
                 Column("overdue", _("Overdue"), "text"),
             ], report["actions"]),
+        ]  # fmt: skip
+    if name == "evaluation":
+        shares = [
+            Column("inform_target_met", _("Told within 24 h (share)"), "share"),
+            Column("resolve_target_met", _("Resolved within the target (share)"), "share"),
+            Column("reopen_rate", _("Reopened (share)"), "share"),
+            Column(
+                "repeat_customer_rate",
+                _("Customers complaining again within 90 days (share)"),
+                "share",
+            ),
+            Column("satisfaction_mean", _("Satisfaction (mean, 1-5)"), "float"),
+        ]
+        return [
+            Table("steps", _("Time per step (hours)"), [
+                Column("label", _("Step"), "text"),
+                Column("n", _("Complaints")),
+                Column("mean_hours", _("Mean"), "hours"),
+                Column("median_hours", _("Median"), "hours"),
+            ], [{"step": k, **v} for k, v in report["steps"].items()]),
+            Table("side-by-side", _("Side by side"), [
+                Column("unit_name", _("Unit"), "text"),
+                Column("received", _("Received")),
+                *shares,
+                Column("mean_hours_to_close", _("Mean hours to close"), "hours"),
+            ], report["side_by_side"]),
+            Table("over-time", _("Month by month"), [
+                Column("month_name", _("Month"), "text"),
+                Column("received", _("Received")),
+                *shares,
+            ], report["over_time"]),
+            Table("channels", _("Channel mix"), [
+                Column("channel_name", _("Channel"), "text"),
+                Column("received", _("Received")),
+                Column("share", _("Share"), "share"),
+            ], report["channel_mix"]),
+            Table("repeat-places", _("Places with repeated complaints"), [
+                Column("district", _("District"), "text"),
+                Column("province", _("Province"), "text"),
+                Column("subcategory_name", _("Subcategory"), "text"),
+                Column("received", _("Received")),
+            ], report["repeat_places"]),
         ]  # fmt: skip
     raise ReportError(name)
 

@@ -28,6 +28,8 @@ class Measures(models.Model):
     inform_na = models.PositiveIntegerField(default=0)
     inform_pending = models.PositiveIntegerField(default=0)
     reopened = models.PositiveIntegerField(default=0)
+    # From a customer (by phone) who had complained in the 90 days before.
+    repeat_customer = models.PositiveIntegerField(default=0)
     satisfaction_n = models.PositiveIntegerField(default=0)
     satisfaction_sum = models.PositiveIntegerField(default=0)
     s1 = models.PositiveIntegerField(default=0)

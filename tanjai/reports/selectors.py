@@ -501,6 +501,7 @@ def _results_figures(scope: Scope, period: Period, now: datetime) -> dict[str, A
         "inform_target_met": _share(sums["inform_met"], inform_judged),
         "resolve_target_met": _share(sums["resolve_met"], resolve_judged),
         "reopen_rate": _share(sums["reopened"], sums["received"]),
+        "repeat_customer_rate": _share(sums["repeat_customer"], sums["received"]),
         "satisfaction_mean": round(sums["satisfaction_sum"] / sums["satisfaction_n"], 2)
         if sums["satisfaction_n"]
         else None,
@@ -654,4 +655,102 @@ def _shares(figures: dict[str, int]) -> dict[str, float | None]:
     return {
         "resolve_target_met": _share(figures["closed_within_sla"], judged),
         "inform_target_met": _share(figures["informed_within_24h"], told),
+    }
+
+
+# -- step 10: evaluation for สสส. -------------------------------------------------------
+
+
+def _month_list(period: Period) -> list[Period]:
+    months, day = [], period.first
+    while day <= period.last:
+        month = month_period(day)
+        months.append(month)
+        day = month.last + timedelta(days=1)
+    return months[-24:]
+
+
+def evaluation(*, scope: Scope, period: Period, now: datetime | None = None) -> dict[str, Any]:
+    """Where the process is slow: time in each step, the targets, reopenings, satisfaction
+    and repeat complaints month by month, the channel mix, and the units of the scope side
+    by side (regions for the organisation, branches for a region)."""
+    now = now or timezone.now()
+    pending = _refresh(scope)
+    over_time = []
+    for month in _month_list(period):
+        figures = _results_figures(scope, month, now)
+        over_time.append(
+            {"month": month.code, "month_name": month.label}
+            | {k: v for k, v in figures.items() if k != "sla"}
+        )
+    channels = _summed(ReportChannelCell, ["channel_id"], scope, period, ["received"])
+    names = _names(Channel)
+    total = sum(v["received"] for v in channels.values()) or 1
+    channel_mix = [
+        {
+            "channel": names[k[0]][0],
+            "channel_name": names[k[0]][1],
+            "received": v["received"],
+            "share": round(v["received"] / total, 4),
+        }
+        for k, v in sorted(channels.items(), key=lambda i: -i[1]["received"])
+    ]
+    unit_key = "region_id" if scope.level == "org" else "branch_id"
+    sums = _summed(ReportCell, [unit_key], scope, period, MEASURES)
+    live = _live_open(scope, period, [unit_key], now)
+    totals = _summed(ReportStepCell, [unit_key, "step"], scope, period, ["n", "seconds"])
+    if unit_key == "region_id":
+        labels = {r.pk: (str(r.number), r.name_th) for r in Region.objects.all()}
+    else:
+        labels = {
+            b.pk: (b.code, b.name_th) for b in Branch.objects.filter(pk__in=[k[0] for k in sums])
+        }
+    side_by_side = []
+    for key in sorted(sums, key=lambda k: labels[k[0]][0]):
+        m = sums[key]
+        figures = _sla_figures(m, live.get(key))
+        step = totals.get((key[0], Step.TOTAL), {"n": 0, "seconds": 0})
+        side_by_side.append(
+            {
+                "unit": labels[key[0]][0],
+                "unit_name": labels[key[0]][1],
+                "received": m["received"],
+                **_shares(figures),
+                "reopen_rate": _share(m["reopened"], m["received"]),
+                "repeat_customer_rate": _share(m["repeat_customer"], m["received"]),
+                "satisfaction_mean": round(m["satisfaction_sum"] / m["satisfaction_n"], 2)
+                if m["satisfaction_n"]
+                else None,
+                "mean_hours_to_close": round(step["seconds"] / step["n"] / 3600, 1)
+                if step["n"]
+                else None,
+            }
+        )
+    places = _summed(
+        ReportPlaceCell, ["province", "district", "subcategory_id"], scope, period, ["n"]
+    )
+    subcategories = _names(Subcategory)
+    repeat_places = [
+        {
+            "province": k[0],
+            "district": k[1],
+            "subcategory_name": subcategories.get(k[2], ("", ""))[1],
+            "received": v["n"],
+        }
+        for k, v in sorted(places.items(), key=lambda i: -i[1]["n"])
+        if k[1] and v["n"] >= RECURRING_AT_LEAST
+    ][:30]
+    return {
+        "report": "evaluation",
+        "pending_updates": pending,
+        "scope": scope.code,
+        "scope_name": scope.label,
+        "period": period.code,
+        "period_name": period.label,
+        "as_of": now.isoformat(),
+        "steps": step_times(scope=scope, period=period),
+        "over_time": over_time,
+        "channel_mix": channel_mix,
+        "side_by_side": side_by_side,
+        "repeat_places": repeat_places,
     }

@@ -13,12 +13,15 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateTimeField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -62,8 +65,27 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(following, time.min, tzinfo=BANGKOK)
 
 
+REPEAT_WITHIN = timedelta(days=90)
+
+
 def with_inform_done(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return qs.annotate(inform_done=INFORM_DONE)
+    """The complaints with what the measures need: when the customer was told, and whether
+    the same customer (by phone) had complained in the 90 days before."""
+    earlier = Complaint.objects.filter(
+        customer_phone=OuterRef("customer_phone"),
+        received_at__lt=OuterRef("received_at"),
+        received_at__gte=ExpressionWrapper(
+            OuterRef("received_at") - REPEAT_WITHIN, output_field=DateTimeField()
+        ),
+    )
+    return qs.annotate(
+        inform_done=INFORM_DONE,
+        repeat=Case(
+            When(customer_phone="", then=Value(False)),
+            default=Exists(earlier),
+            output_field=BooleanField(),
+        ),
+    )
 
 
 def measure_aggregates() -> dict[str, Any]:
@@ -83,6 +105,7 @@ def measure_aggregates() -> dict[str, Any]:
         "inform_na": Count("id", filter=~done & ~OPEN),
         "inform_pending": Count("id", filter=~done & OPEN),
         "reopened": Count("id", filter=Q(reopen_count__gt=0)),
+        "repeat_customer": Count("id", filter=Q(repeat=True)),
         # Scores of closed complaints only: a reopened one keeps its old score until it
         # closes again.
         "satisfaction_n": Count("satisfaction", filter=closed),
@@ -116,7 +139,7 @@ def _bucket_of(duration: str) -> Case:
 
 def _step_rows(qs: QuerySet[Complaint], keys: list[str]) -> Iterable[dict[str, Any]]:
     """Per step and duration bucket: how many complaints took that long, and the seconds."""
-    qs = with_inform_done(qs)
+    qs = qs.annotate(inform_done=INFORM_DONE)
     for step, (start, end) in STEP_SPANS.items():
         spans = qs.filter(**{f"{start}__isnull": False, f"{end}__isnull": False}).annotate(
             span=ExpressionWrapper(F(end) - F(start), output_field=DurationField())

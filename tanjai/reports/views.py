@@ -30,6 +30,7 @@ REPORT_CHOICES = [
     ("satisfaction", gettext_lazy("Customer satisfaction")),
     ("resolved", gettext_lazy("Complaints fixed")),
     ("krs-quarter", gettext_lazy("The quarter for ครส. (organisation)")),
+    ("evaluation", gettext_lazy("Evaluation of the process (สสส.)")),
 ]
 
 
@@ -185,6 +186,20 @@ def _chart(report: dict[str, Any]) -> dict[str, Any] | None:
                 "median": [v["median_hours"] for v in steps.values()],
             },
             "names": {"mean": str(_("Mean")), "median": str(_("Median"))},
+        }
+    if name == "evaluation":
+        rows = report["over_time"]
+        return {
+            "kind": "trend",
+            "labels": [r["month_name"] for r in rows],
+            "series": {
+                "inform": [r["inform_target_met"] for r in rows],
+                "resolve": [r["resolve_target_met"] for r in rows],
+            },
+            "names": {
+                "inform": str(_("Told within 24 h (share)")),
+                "resolve": str(_("Resolved within the target (share)")),
+            },
         }
     if name == "satisfaction":
         return {

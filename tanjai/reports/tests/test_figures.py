@@ -116,7 +116,15 @@ def test_category_sla_equals_a_direct_count(seeded, scope_text, period_text):
     assert sum(r["received"] for r in report["rows"]) > 0
 
 
-def test_results_and_satisfaction_equal_direct_counts(seeded):
+def test_results_and_satisfaction_equal_direct_counts(seeded, register):
+    # A customer who complains again within 90 days, and once more much later.
+    customer = {"name": "ลูกค้าประจำ", "phone": "0899990001"}
+    for day in (
+        "2026-08-01T09:00:00+07:00",
+        "2026-08-15T09:00:00+07:00",
+        "2026-01-05T09:00:00+07:00",
+    ):
+        register(customer=customer, received_at=day)
     now = timezone.now()
     scope, period = scope_parse("org"), period_parse("FY2569")
     cohort = [c for c in Complaint.objects.all() if period.start <= c.received_at < period.end]
@@ -139,6 +147,20 @@ def test_results_and_satisfaction_equal_direct_counts(seeded):
     assert report["closed"] == len(closed)
     assert report["open"] == sum(1 for c in cohort if c.is_open)
     assert report["reopen_rate"] == round(sum(c.reopen_count > 0 for c in cohort) / len(cohort), 4)
+    everyone = list(
+        Complaint.objects.exclude(customer_phone="").values_list("customer_phone", "received_at")
+    )
+    repeats = sum(
+        1
+        for c in cohort
+        if c.customer_phone
+        and any(
+            phone == c.customer_phone and c.received_at - timedelta(days=90) <= at < c.received_at
+            for phone, at in everyone
+        )
+    )
+    assert report["repeat_customer_rate"] == round(repeats / len(cohort), 4)
+    assert repeats > 0, "the demo has customers who complain again"
     scores = [c.satisfaction for c in closed if c.satisfaction]
     assert report["satisfaction_mean"] == round(statistics.mean(scores), 2)
     subcategories = Counter(c.subcategory_id for c in cohort)

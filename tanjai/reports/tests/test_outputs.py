@@ -172,3 +172,36 @@ def test_the_reports_page_shows_tables_and_offers_downloads(seeded):
             "/staff/reports/", {"report": name, "scope": "branch:chonburi", "period": "FY2570"}
         )
         assert page.status_code == 200, name
+
+
+def test_the_evaluation_compares_units_and_months(seeded, tmp_path):
+    from tanjai.reports.selectors import category_sla
+
+    org, fy = scope_parse("org"), period_parse("FY2570")
+    report = report_build("evaluation", scope=org, period=fy)
+    total = category_sla(scope=org, period=fy)["totals"]["received"]
+    assert sum(r["received"] for r in report["side_by_side"]) == total > 0
+    assert {r["unit"] for r in report["side_by_side"]} == {
+        "1",
+        "6",
+    }  # Chonburi's and Khon Kaen's regions
+    assert sum(r["received"] for r in report["over_time"]) == total
+    assert abs(sum(c["share"] for c in report["channel_mix"]) - 1) < 0.01
+    region = report_build("evaluation", scope=scope_parse("region:1"), period=fy)
+    assert [r["unit"] for r in region["side_by_side"]] == ["chonburi"]
+    out = tmp_path / "evaluation.xlsx"
+    call_command(
+        "tanjai_report", "evaluation", scope="org", period="FY2570", format="xlsx", output=str(out)
+    )
+    assert load_workbook(out).sheetnames == [
+        "steps",
+        "side-by-side",
+        "over-time",
+        "channels",
+        "repeat-places",
+    ]
+    evaluator = signed_in("evaluator")
+    page = evaluator.get(
+        "/staff/reports/", {"report": "evaluation", "scope": "org", "period": "FY2570"}
+    )
+    assert page.status_code == 200 and 'data-table="side-by-side"' in page.content.decode()

@@ -14,7 +14,7 @@
     var stacked = data.kind === "sla";
     if (data.kind === "sla") canvas.parentNode.style.height = (data.labels.length * 2.2 + 6) + "rem";
     chart = new Chart(canvas, {
-      type: "bar",
+      type: data.kind === "trend" ? "line" : "bar",
       data: {
         labels: data.labels,
         datasets: names.map(function (name, i) {
@@ -22,7 +22,7 @@
         }),
       },
       options: {
-        indexAxis: data.kind === "scores" ? "x" : "y",
+        indexAxis: data.kind === "scores" || data.kind === "trend" ? "x" : "y",
         maintainAspectRatio: data.kind !== "sla",
         plugins: { legend: { display: names.length > 1, position: "bottom" } },
         scales: { x: { stacked: stacked, beginAtZero: true }, y: { stacked: stacked } },
