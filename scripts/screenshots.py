@@ -112,6 +112,15 @@ def shoot() -> None:
                 phone.locator("details.action summary").first.click()
                 break
         phone.screenshot(path=OUT / "complaint-phone.png", full_page=True)
+        analyst = page_for("analyst", 1280)
+        analyst.goto(f"{BASE}/staff/reports/?report=category-sla&scope=org&period=FY2569")
+        analyst.wait_for_timeout(1000)  # let the chart draw
+        analyst.screenshot(path=OUT / "report-category-sla.png", full_page=True)
+        analyst.goto(f"{BASE}/staff/reports/?report=evaluation&scope=org&period=FY2569")
+        analyst.wait_for_timeout(1000)
+        analyst.screenshot(path=OUT / "report-evaluation.png", full_page=True)
+        region.goto(f"{BASE}/staff/reports/monthly/")
+        region.screenshot(path=OUT / "monthly-region.png", full_page=True)
         browser.close()
 
 

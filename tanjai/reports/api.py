@@ -29,7 +29,7 @@ class ReportQuery(Schema):
     period: str
     scope: str = ""
     by: Literal["category", "subcategory", "channel"] = "category"
-    format: Literal["json", "csv", "xlsx"] = "json"
+    format: Literal["json", "csv", "xlsx", "pdf"] = "json"
 
 
 @router.get(

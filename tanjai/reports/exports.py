@@ -385,6 +385,7 @@ CONTENT_TYPES = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
 }
 
 
@@ -395,4 +396,8 @@ def report_file(report: dict[str, Any], fmt: str) -> bytes:
         return ("\ufeff" + to_csv(report)).encode()
     if fmt == "xlsx":
         return to_xlsx(report)
-    raise ReportError(_("Format is one of: json, csv, xlsx."))
+    if fmt == "pdf":
+        from tanjai.reports.pdf import to_pdf
+
+        return to_pdf(report)
+    raise ReportError(_("Format is one of: json, csv, xlsx, pdf."))

@@ -79,13 +79,13 @@ class ReportChannelCell(Measures):
 
 
 class Step(models.TextChoices):
-    INFORM = "inform", "received → customer told"
-    FORWARD = "forward", "received → forwarded"
-    DISPATCH = "dispatch", "forwarded → dispatched"
-    FIX = "fix", "dispatched → fixed"
-    VERIFY = "verify", "fixed → verified"
-    CLOSE = "close", "verified → closed"
-    TOTAL = "total", "received → closed"
+    INFORM = "inform", _("received → customer told")
+    FORWARD = "forward", _("received → forwarded")
+    DISPATCH = "dispatch", _("forwarded → dispatched")
+    FIX = "fix", _("dispatched → fixed")
+    VERIFY = "verify", _("fixed → verified")
+    CLOSE = "close", _("verified → closed")
+    TOTAL = "total", _("received → closed")
 
 
 # Upper bounds of the duration buckets, in hours; the last bucket is open-ended.

@@ -474,7 +474,7 @@ def step_times(*, scope: Scope, period: Period) -> dict[str, dict[str, Any]]:
         n = sum(buckets.values())
         seconds = sum(v["seconds"] for k, v in sums.items() if k[0] == step)
         out[step.value] = {
-            "label": step.label,
+            "label": str(step.label),
             "n": n,
             "mean_hours": round(seconds / n / 3600, 1) if n else None,
             "median_hours": _median_hours(buckets),

@@ -131,7 +131,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             tables=report_tables(report),
             downloads=[
                 (fmt, f"/api/v1/reports/{data['report']}?{urlencode({**query, 'format': fmt})}")
-                for fmt in ("xlsx", "csv", "json")
+                for fmt in ("pdf", "xlsx", "csv", "json")
             ],
             chart=_chart(report),
             as_of=timezone.now(),

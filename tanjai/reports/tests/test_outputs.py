@@ -205,3 +205,16 @@ def test_the_evaluation_compares_units_and_months(seeded, tmp_path):
         "/staff/reports/", {"report": "evaluation", "scope": "org", "period": "FY2570"}
     )
     assert page.status_code == 200 and 'data-table="side-by-side"' in page.content.decode()
+
+
+def test_the_pdf_is_a_thai_document(seeded, tmp_path):
+    out = tmp_path / "r.pdf"
+    call_command("tanjai_report", "category-sla", scope="branch:chonburi", period="FY2570",
+                 format="pdf", output=str(out))  # fmt: skip
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-") and b"Sarabun" in data  # the Thai font is embedded
+    centre = signed_in("chonburi_centre")
+    response = centre.get("/api/v1/reports/results", {"period": "FY2570", "format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert 'filename="results-branch-chonburi-FY2570.pdf"' in response["Content-Disposition"]

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("report", choices=REPORTS)
         parser.add_argument("--scope", default="org")
         parser.add_argument("--period", required=True)
-        parser.add_argument("--format", default="json", choices=["json", "csv", "xlsx"])
+        parser.add_argument("--format", default="json", choices=["json", "csv", "xlsx", "pdf"])
         parser.add_argument(
             "--by", default="category", choices=["category", "subcategory", "channel"]
         )
@@ -42,8 +42,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {options['user']!r}")
             if not report_allowed(actor_for(user), scope):
                 raise CommandError(f"{options['user']} may not see reports for {scope.code}")
-        if options["format"] == "xlsx" and not options["output"]:
-            raise CommandError("XLSX needs --output FILE")
+        if options["format"] in ("xlsx", "pdf") and not options["output"]:
+            raise CommandError(f"{options['format'].upper()} needs --output FILE")
         try:
             report = report_build(options["report"], scope=scope, period=period, by=options["by"])
             data = report_file(report, options["format"])
