@@ -135,6 +135,28 @@ class ReportPlaceCell(models.Model):
         ]
 
 
+# The map's grid: cells of 1/GRID degree (about 5 km), so no complaint's place is shown.
+GRID = 20
+
+
+class ReportGridCell(models.Model):
+    """Complaints received in a month at a branch, counted per map cell."""
+
+    month = models.DateField()
+    branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
+    gy = models.IntegerField()  # floor(latitude × GRID)
+    gx = models.IntegerField()  # floor(longitude × GRID)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["branch", "month"], name="rgrid_branch_month"),
+            models.Index(fields=["region", "month"], name="rgrid_region_month"),
+            models.Index(fields=["month"], name="rgrid_month"),
+        ]
+
+
 class ReportDirty(models.Model):
     """A branch-month whose summaries are to be recomputed: one row written with every
     event, in its transaction; deleted once recomputed."""

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Floor
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,10 @@ from tanjai.organisation.models import Branch, Region
 from tanjai.reference.models import Category, Channel, Subcategory
 from tanjai.reports.models import (
     BUCKET_HOURS,
+    GRID,
     ReportCell,
     ReportChannelCell,
+    ReportGridCell,
     ReportPlaceCell,
     ReportStepCell,
     Step,
@@ -211,6 +214,14 @@ def _direct(model: Any, qs: QuerySet[Complaint], keys: list[str], fields: list[s
         return [{**dict(zip(keys, k, strict=True)), **v} for k, v in grouped.items()]
     if model is ReportPlaceCell:
         return qs.values(*keys).annotate(n=Count("id")).order_by()
+    if model is ReportGridCell:
+        return (
+            qs.filter(lat__isnull=False, lon__isnull=False)
+            .annotate(gy=Floor(F("lat") * GRID), gx=Floor(F("lon") * GRID))
+            .values(*keys)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     if not keys:
         return [with_inform_done(qs).aggregate(**measure_aggregates())]
     return with_inform_done(qs).values(*keys).annotate(**measure_aggregates()).order_by()
@@ -754,3 +765,15 @@ def evaluation(*, scope: Scope, period: Period, now: datetime | None = None) -> 
         "side_by_side": side_by_side,
         "repeat_places": repeat_places,
     }
+
+
+def map_points(*, scope: Scope, period: Period, limit: int = 5000) -> list[dict[str, Any]]:
+    """Complaints on the map, counted per grid cell of about 5 km (never a complaint's own
+    place): [{lat, lon, n}], the fullest cells first."""
+    cells = _summed(ReportGridCell, ["gy", "gx"], scope, period, ["n"])
+    points = [
+        {"lat": round((gy + 0.5) / GRID, 4), "lon": round((gx + 0.5) / GRID, 4), "n": v["n"]}
+        for (gy, gx), v in cells.items()
+        if v["n"]
+    ]
+    return sorted(points, key=lambda p: -p["n"])[:limit]

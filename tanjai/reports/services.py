@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Floor, TruncMonth
 from django.utils import timezone
 
 from tanjai.complaints.models import Complaint
@@ -36,9 +36,11 @@ from tanjai.complaints.workflow import ENDED_STATES, OPEN_STATES, State
 from tanjai.core.dates import BANGKOK
 from tanjai.reports.models import (
     BUCKET_HOURS,
+    GRID,
     ReportCell,
     ReportChannelCell,
     ReportDirty,
+    ReportGridCell,
     ReportPlaceCell,
     ReportStepCell,
     Step,
@@ -183,6 +185,14 @@ def _cells(qs: QuerySet[Complaint], keys: list[str], month: date | None) -> dict
             .annotate(n=Count("id"))
             .order_by()
         ],
+        "grid": [
+            ReportGridCell(**month_key(r))
+            for r in qs.filter(lat__isnull=False, lon__isnull=False)
+            .annotate(gy=Floor(F("lat") * GRID), gx=Floor(F("lon") * GRID))
+            .values(*base, "gy", "gx")
+            .annotate(n=Count("id"))
+            .order_by()
+        ],
     }
 
 
@@ -191,6 +201,7 @@ MODELS: dict[str, Any] = {
     "channel": ReportChannelCell,
     "step": ReportStepCell,
     "place": ReportPlaceCell,
+    "grid": ReportGridCell,
 }
 
 

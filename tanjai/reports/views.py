@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +21,13 @@ from tanjai.accounts.scope import Actor, actor_for
 from tanjai.core.periods import PeriodError, month_period, period_parse
 from tanjai.organisation.models import Branch, Region
 from tanjai.reports.exports import report_build, report_tables
-from tanjai.reports.selectors import REPORT_ROLES, ScopeError, report_allowed, scope_parse
+from tanjai.reports.selectors import (
+    REPORT_ROLES,
+    ScopeError,
+    map_points,
+    report_allowed,
+    scope_parse,
+)
 
 SHOWN_ROWS = 500
 
@@ -134,6 +141,11 @@ def reports_page(request: HttpRequest) -> HttpResponse:
                 for fmt in ("pdf", "xlsx", "csv", "json")
             ],
             chart=_chart(report),
+            map_points=map_points(scope=scope, period=data["period"])
+            if data["report"] in ("category-sla", "results", "evaluation")
+            else None,
+            tile_url=settings.MAP_TILE_URL,
+            tile_attribution=settings.MAP_TILE_ATTRIBUTION,
             as_of=timezone.now(),
             shown=SHOWN_ROWS,
         )

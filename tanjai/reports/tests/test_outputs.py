@@ -156,6 +156,16 @@ def test_the_reports_page_shows_tables_and_offers_downloads(seeded):
     html = page.content.decode()
     assert page.status_code == 200
     assert 'data-table="category-sla"' in html and "report-chart-data" in html
+    # The map counts the complaints with a place, per square of about 5 km.
+    from tanjai.complaints.models import Complaint
+    from tanjai.reports.selectors import map_points
+
+    fy = period_parse("FY2570")
+    points = map_points(scope=scope_parse("branch:chonburi"), period=fy)
+    placed = Complaint.objects.filter(branch__code="chonburi", lat__isnull=False,
+                                      received_at__gte=fy.start, received_at__lt=fy.end)  # fmt: skip
+    assert sum(p["n"] for p in points) == placed.count() > 0
+    assert "report-map-data" in html
     assert "/api/v1/reports/category-sla?scope=branch%3Achonburi&amp;period=FY2570" in html
     # A scope outside one's own is not offered and not served.
     assert "branch:khon-kaen" not in html

@@ -27,6 +27,8 @@ def test_a_branch_manager_reads_and_downloads_a_report(reseed, browser, live_ser
     page.click("form.filters button[type=submit]")
     page.wait_for_selector("table[data-table='category-sla'] tbody tr")
     page.wait_for_selector("#report-chart[data-drawn='true']")
+    page.wait_for_selector("#report-map[data-drawn]")
+    assert int(page.get_attribute("#report-map", "data-drawn")) > 0
     total = page.locator("table[data-table='category-sla'] tbody tr").last
     assert total.locator("td").nth(1).inner_text().replace(",", "").isdigit()
 

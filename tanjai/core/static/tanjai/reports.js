@@ -30,6 +30,28 @@
     });
     canvas.dataset.drawn = "true";
   }
-  document.addEventListener("DOMContentLoaded", draw);
-  document.addEventListener("htmx:afterSettle", draw);
+  // The map: one circle per grid square, its area in proportion to the complaints in it.
+  var map = null;
+  function drawMap() {
+    var source = document.getElementById("report-map-data");
+    var box = document.getElementById("report-map");
+    if (map) { map.remove(); map = null; }
+    if (!source || !box || typeof L === "undefined") return;
+    var points = JSON.parse(source.textContent);
+    map = L.map(box, { scrollWheelZoom: false });
+    L.tileLayer(box.dataset.tiles, { attribution: box.dataset.attribution, maxZoom: 18 }).addTo(map);
+    var top = Math.max.apply(null, points.map(function (p) { return p.n; }).concat([1]));
+    var bounds = [];
+    points.forEach(function (p) {
+      L.circleMarker([p.lat, p.lon], {
+        radius: 4 + 16 * Math.sqrt(p.n / top), color: "#b42318", weight: 1, fillOpacity: 0.45,
+      }).bindTooltip(String(p.n)).addTo(map);
+      bounds.push([p.lat, p.lon]);
+    });
+    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 }); else map.setView([13.7, 100.5], 6);
+    box.dataset.drawn = String(points.length);
+  }
+  function both() { draw(); drawMap(); }
+  document.addEventListener("DOMContentLoaded", both);
+  document.addEventListener("htmx:afterSettle", both);
 })();
