@@ -24,7 +24,7 @@ from tanjai.complaints.models import Complaint
 from tanjai.core.periods import fiscal_year, month_period, year_period
 from tanjai.reports.models import ReportCell
 from tanjai.reports.selectors import category_sla, results, scope_parse
-from tanjai.reports.services import reports_mark
+from tanjai.reports.services import branch_month_refresh
 
 
 def _median_ms(fn: Callable[[], Any], repeat: int, warmup: int) -> tuple[float, Any]:
@@ -86,21 +86,18 @@ def reports_bench(
         lambda: category_sla(scope=org, period=fy, by="channel"),
     )
 
-    # One event marks a branch-month dirty; the next report recomputes it first.
-    def dirty_then_report() -> Any:
+    # What one event costs later: the worker recomputes its branch-month (the busiest one
+    # here), in a transaction rolled back so that the database is left as it was.
+    def recompute() -> None:
         with transaction.atomic():
-            c = Complaint.objects.filter(
-                branch_id=branch.branch_id or 0,
-                received_at__gte=last_month.start,
-                received_at__lt=last_month.end,
-            ).first()
-            if c is not None:
-                reports_mark(c)
-            result = category_sla(scope=branch, period=last_month)
+            branch_month_refresh(branch.branch_id or 0, last_month.first)
             transaction.set_rollback(True)
-        return result
 
-    timed("the same branch month, with its summary to recompute first", 100, dirty_then_report)
+    timed(
+        f"recompute {branch.code} {last_month.code}'s summaries (the worker, per event)",
+        0,
+        recompute,
+    )
 
     # The figures equal a direct count over the complaints (received and closed in time).
     direct = Complaint.objects.filter(received_at__gte=fy.start, received_at__lt=fy.end).aggregate(
@@ -125,5 +122,6 @@ def reports_bench(
     out("| report | median ms | target ms | met |")
     out("|---|---:|---:|:---:|")
     for label, ms, target in rows:
-        out(f"| {label} | {ms:.1f} | {target:.0f} | {'yes' if ms < target else '**no**'} |")
+        met = "(info)" if not target else ("yes" if ms < target else "**no**")
+        out(f"| {label} | {ms:.1f} | {target or '-'} | {met} |")
     return rows

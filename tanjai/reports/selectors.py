@@ -266,14 +266,16 @@ def _sla_figures(m: dict[str, int], live: dict | None) -> dict[str, int]:
 SLA_KEYS = list(_sla_figures(dict.fromkeys(MEASURES, 0), None))
 
 
-# A report recomputes at most this many branch-months of its scope before it reads; the
-# worker does the rest within a minute, and the report says how many were still pending.
+# A report recomputes the branch-months of its scope changed since the worker's last pass
+# (every minute) for at most this long before it reads; the worker does the rest, and the
+# report says how many were still pending.
 REFRESH_IN_REQUEST = 50
+REFRESH_SECONDS = 0.3
 
 
 def _refresh(scope: Scope) -> int:
     branch_ids = scope.branch_ids()
-    reports_refresh(branch_ids=branch_ids, limit=REFRESH_IN_REQUEST)
+    reports_refresh(branch_ids=branch_ids, limit=REFRESH_IN_REQUEST, seconds=REFRESH_SECONDS)
     return reports_pending(branch_ids=branch_ids)
 
 
