@@ -117,13 +117,6 @@ if os.environ.get("DATABASE_URL"):
             conn_health_checks=True,
         )
     }
-    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        # PostgreSQL's JIT compiler spends a second compiling the report summaries'
-        # queries, which then run in tens of milliseconds: off unless asked for.
-        DATABASES["default"].setdefault("OPTIONS", {})
-        DATABASES["default"]["OPTIONS"].setdefault(
-            "options", f"-c jit={os.environ.get('DATABASE_JIT', 'off')}"
-        )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -180,6 +173,10 @@ TANJAI_MAX_UPLOAD_BYTES = int(os.environ.get("TANJAI_MAX_UPLOAD_BYTES", str(10 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = TANJAI_MAX_UPLOAD_BYTES + 1024 * 1024
 # Files imported from GCC 1111 and Damrongtham (CSV or XLSX).
 TANJAI_IMPORT_MAX_BYTES = int(os.environ.get("TANJAI_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# PostgreSQL's JIT compiler spends about a second compiling the report summaries' queries,
+# which then run in tens of milliseconds: off for Tanjai's connections (core.apps sets it)
+# unless asked for.
+DATABASE_JIT = env_bool("DATABASE_JIT", False)
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
 # Behind a proxy every request comes from the proxy: name the header that carries the
 # client's address (e.g. HTTP_X_REAL_IP) so that sign-in limits count per client.

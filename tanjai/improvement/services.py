@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tanjai.accounts.roles import Role
-from tanjai.accounts.scope import Actor
+from tanjai.accounts.scope import Actor, actor_for
 from tanjai.complaints.errors import Forbidden, InvalidInput, NotFound
 from tanjai.complaints.models import Complaint
 from tanjai.core.tracking import TrackingNumberError, tracking_normalise
@@ -107,6 +107,16 @@ def issue_create(
     return issue
 
 
+def _covers_unit(owner: Actor, unit: Unit) -> bool:
+    if owner.is_admin or owner.scope_level == "org":
+        return True
+    if unit.branch is not None:
+        return owner.covers(region_id=unit.branch.region_id, branch_id=unit.branch.pk)
+    if unit.region_id:
+        return owner.scope_level == "region" and owner.region_id == unit.region_id
+    return False  # a head-office department: someone of head office owns it
+
+
 def action_create(
     *, actor: Actor, issue: OrgIssue, title: str, unit: str, owner: str, due_date: date
 ) -> ImprovementAction:
@@ -116,8 +126,13 @@ def action_create(
     if unit_obj is None:
         errors["unit"] = [_("No unit %(code)s.") % {"code": unit}]
     owner_obj = get_user_model().objects.filter(username=owner, is_active=True).first()
-    if owner_obj is None:
+    if owner_obj is None or not owner_obj.groups.exists():
         errors["owner"] = [_("No staff member %(name)s.") % {"name": owner}]
+    elif unit_obj is not None and not _covers_unit(actor_for(owner_obj), unit_obj):
+        errors["owner"] = [
+            _("%(name)s does not work in %(unit)s's branch or region.")
+            % {"name": owner, "unit": unit_obj.name_th}
+        ]
     if not title.strip():
         errors["title"] = [_("Say what is to be done.")]
     if due_date < timezone.localdate():
@@ -158,12 +173,16 @@ def action_update(
         errors["status"] = [_("Not a status.")]
     if action.status in FINISHED:
         errors["status"] = [_("The action is finished already.")]
+    if status == ActionStatus.CANCELLED and not actor.has_any(COMMITTEE):
+        errors["status"] = [_("Only ครส. cancels an action.")]
     if errors:
         raise InvalidInput(_("The progress is not valid."), errors=errors)
     if evidence is not None:
         attachments_check([evidence], kind=AttachmentKind.DOCUMENT)
     now = now or timezone.now()
     with transaction.atomic():
+        # One at a time per issue: the last action to finish closes it, exactly once.
+        OrgIssue.objects.select_for_update().filter(pk=action.issue_id).first()
         update = ActionUpdate(action=action, at=now, by_id=actor.user_id, note=note, status=status)
         if evidence is not None:
             update.evidence.save(getattr(evidence, "name", "evidence"), evidence, save=False)

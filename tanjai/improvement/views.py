@@ -8,9 +8,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tanjai.accounts.scope import actor_for
 from tanjai.complaints.action_forms import error_items
@@ -18,6 +20,7 @@ from tanjai.complaints.errors import WorkflowError
 from tanjai.improvement.models import ActionStatus, ActionUpdate, ImprovementAction
 from tanjai.improvement.services import (
     COMMITTEE,
+    READERS,
     action_create,
     action_update,
     issue_create,
@@ -38,11 +41,15 @@ def _date(text: str) -> date | None:
 @login_required
 def issues(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
-    visible = issues_visible(actor).prefetch_related("actions__unit", "actions__owner")
+    visible = (
+        issues_visible(actor)
+        .annotate(complaint_count=Count("complaints", distinct=True))
+        .prefetch_related("actions__unit", "actions__owner")
+    )
     mine = ImprovementAction.objects.filter(owner_id=request.user.pk).exclude(
         status__in=["done", "cancelled"]
     )
-    if not visible.exists() and not actor.has_any(COMMITTEE) and not mine.exists():
+    if not actor.has_any(READERS) and not mine.exists() and not visible.exists():
         raise PermissionDenied
     error: WorkflowError | None = None
     posted: Any = {}
@@ -99,7 +106,10 @@ def issue_page(request: HttpRequest, pk: int) -> HttpResponse:
                 if due is None:
                     from tanjai.complaints.errors import InvalidInput
 
-                    raise InvalidInput("", errors={"due_date": ["YYYY-MM-DD"]})
+                    raise InvalidInput(
+                        _("The action is not valid."),
+                        errors={"due_date": [_("Give the due date as a date.")]},
+                    )
                 action_create(
                     actor=actor,
                     issue=issue,
@@ -109,7 +119,10 @@ def issue_page(request: HttpRequest, pk: int) -> HttpResponse:
                     due_date=due,
                 )
             else:
-                action = issue.actions.filter(pk=posted.get("action") or 0).first()
+                action_id = posted.get("action", "")
+                action = (
+                    issue.actions.filter(pk=int(action_id)).first() if action_id.isdigit() else None
+                )
                 if action is None:
                     raise Http404
                 action_update(
@@ -124,6 +137,11 @@ def issue_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("staff-issue", pk=issue.pk)
     complaints = issue.complaints.select_related("category", "branch").order_by("-received_at")
+    if not actor.has_any(READERS):
+        # An owner sees the issue's complaints of their own scope; the rest as a count.
+        from tanjai.complaints.selectors import complaints_visible_to
+
+        complaints = complaints.filter(pk__in=complaints_visible_to(actor=actor).values("pk"))
     return render(
         request,
         "improvement/issue.html",
@@ -133,7 +151,8 @@ def issue_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "updates__by"
             ),
             "complaints": complaints[:100],
-            "complaint_count": complaints.count(),
+            "complaint_count": issue.complaints.count(),
+            "complaints_shown": complaints.count(),
             "today": timezone.localdate(),
             "committee": actor.has_any(COMMITTEE),
             "units": Unit.objects.filter(active=True).order_by("code"),

@@ -51,7 +51,7 @@ def report_get(request: HttpRequest, report: str, q: Query[ReportQuery]) -> Http
     if not report_allowed(actor, scope):
         raise Forbidden(f"Reports for {scope.code} are outside your role or scope.")
     try:
-        data = report_build(report, scope=scope, period=period, by=q.by)
+        data = report_build(report, scope=scope, period=period, by=q.by, actor=actor)
     except ReportError as exc:
         raise InvalidInput(str(exc)) from None
     response = HttpResponse(report_file(data, q.format), content_type=CONTENT_TYPES[q.format])

@@ -26,8 +26,15 @@ class ReportError(ValueError):
 
 
 def report_build(
-    name: str, *, scope: Scope, period: Period, by: str = "category", limit: int | None = None
+    name: str,
+    *,
+    scope: Scope,
+    period: Period,
+    by: str = "category",
+    limit: int | None = None,
+    actor: Any = None,
 ) -> dict[str, Any]:
+    """One report. `actor` (None from the command line) decides what names it may hold."""
     if name == "category-sla":
         if by not in ("category", "subcategory", "channel"):
             raise ReportError(_("By is one of: category, subcategory, channel."))
@@ -43,7 +50,14 @@ def report_build(
     if name == "krs-quarter":
         if scope.level != "org":
             raise ReportError(_("The quarter for ครส. is for the whole organisation."))
-        return selectors.krs_quarter(period=period)
+        from tanjai.improvement.services import READERS
+
+        try:
+            return selectors.krs_quarter(
+                period=period, with_actions=actor is None or actor.has_any(READERS)
+            )
+        except selectors.ScopeError as exc:
+            raise ReportError(str(exc)) from None
     raise ReportError(
         _("No report %(name)s; one of: %(names)s.") % {"name": name, "names": ", ".join(REPORTS)}
     )

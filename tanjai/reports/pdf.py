@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from tanjai.core.dates import format_date
 from tanjai.reports.exports import Table, report_tables
 
+PDF_ROWS = 1000
+PDF_TEXT = 300
+
 
 def _font_dir() -> Any:
     from fontpkg_sarabun import ROOT
@@ -119,11 +122,23 @@ def _table(pdf: Any, table: Table, font_face: Any) -> None:
         heading = grid.row()
         for c in table.columns:
             heading.cell(str(c.heading))
-        for row in table.rows[:2000]:
+        for row in table.rows[:PDF_ROWS]:
             line = grid.row()
             for c in table.columns:
                 kind = row.get("kind", "int") if c.kind == "mixed" else c.kind
-                line.cell(_cell(row.get(c.key), kind))
+                text = _cell(row.get(c.key), kind)
+                # A row must fit on a page: long free text is cut (the XLSX has it whole).
+                line.cell(text if len(text) <= PDF_TEXT else text[: PDF_TEXT - 1] + "…")
+    if len(table.rows) > PDF_ROWS:
+        pdf.set_font("Sarabun", size=9)
+        pdf.cell(
+            0,
+            6,
+            _("The first %(shown)s of %(count)s rows; the XLSX and CSV have them all.")
+            % {"shown": PDF_ROWS, "count": len(table.rows)},
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.ln(4)
 
 

@@ -207,7 +207,7 @@ def _direct(model: Any, qs: QuerySet[Complaint], keys: list[str], fields: list[s
         from tanjai.reports.services import _step_rows
 
         grouped: dict[tuple, dict[str, int]] = defaultdict(lambda: {"n": 0, "seconds": 0})
-        for row in _step_rows(qs, []):
+        for row in _step_rows(qs, [k for k in keys if k not in ("step", "bucket")]):
             target = grouped[tuple(row[k] for k in keys)]
             target["n"] += row["n"]
             target["seconds"] += row["seconds"]
@@ -587,12 +587,16 @@ def results(
 RECURRING_AT_LEAST = 3
 
 
-def krs_quarter(*, period: Period, now: datetime | None = None) -> dict[str, Any]:
+def krs_quarter(
+    *, period: Period, now: datetime | None = None, with_actions: bool = True
+) -> dict[str, Any]:
     """The package head office sends ครส. each quarter: figures and SLA results by region
     and by category, the trend over the last four quarters, problems that keep coming back
     to the same district, and where the improvement actions stand."""
     from tanjai.improvement.services import action_summary, actions_in
 
+    if period.kind != "quarter":
+        raise ScopeError(_("The package for ครส. is for a fiscal quarter, such as FY2569-Q1."))
     now = now or timezone.now()
     org = Scope("org")
     pending = _refresh(org)
@@ -622,24 +626,31 @@ def krs_quarter(*, period: Period, now: datetime | None = None) -> dict[str, Any
     trend.reverse()
     months, _edges = _pieces(period)
     subcategories = _names(Subcategory)
+    categories = _names(Category)
     recurring = [
         {
             "province": row["province"],
             "district": row["district"],
             "subcategory": subcategories.get(row["subcategory_id"], ("", ""))[0],
-            "subcategory_name": subcategories.get(row["subcategory_id"], ("", ""))[1],
+            "subcategory_name": subcategories.get(row["subcategory_id"], ("", ""))[1]
+            or categories[row["category_id"]][1],
             "received": row["total"],
             "months": row["months"],
         }
         for row in ReportPlaceCell.objects.filter(month__in=months)
         .exclude(district="")
-        .values("province", "district", "subcategory_id")
+        .values("province", "district", "category_id", "subcategory_id")
         .annotate(total=Sum("n"), months=Count("month", distinct=True))
         .filter(total__gte=RECURRING_AT_LEAST, months__gte=2)
         .order_by("-total")[:50]
     ]
     today = timezone.localdate()
-    actions = [action_summary(a, today) for a in actions_in(period.start, period.end)]
+    # The actions name people: only for ครส., head office's analysts and สสส.
+    actions = (
+        [action_summary(a, today) for a in actions_in(period.start, period.end)]
+        if with_actions
+        else []
+    )
     return {
         "report": "krs-quarter",
         "pending_updates": pending,
@@ -675,12 +686,17 @@ def _shares(figures: dict[str, int]) -> dict[str, float | None]:
 
 
 def _month_list(period: Period) -> list[Period]:
+    """The months of the period, the first and last cut to the period's own days."""
     months, day = [], period.first
     while day <= period.last:
         month = month_period(day)
+        if month.first < period.first or month.last > period.last:
+            month = Period(
+                "range", max(month.first, period.first), min(month.last, period.last), month.code
+            )
         months.append(month)
         day = month.last + timedelta(days=1)
-    return months[-24:]
+    return months
 
 
 def evaluation(*, scope: Scope, period: Period, now: datetime | None = None) -> dict[str, Any]:
@@ -693,7 +709,7 @@ def evaluation(*, scope: Scope, period: Period, now: datetime | None = None) -> 
     for month in _month_list(period):
         figures = _results_figures(scope, month, now)
         over_time.append(
-            {"month": month.code, "month_name": month.label}
+            {"month": month.code, "month_name": month_period(month.first).label}
             | {k: v for k, v in figures.items() if k != "sla"}
         )
     channels = _summed(ReportChannelCell, ["channel_id"], scope, period, ["received"])
@@ -712,14 +728,17 @@ def evaluation(*, scope: Scope, period: Period, now: datetime | None = None) -> 
     sums = _summed(ReportCell, [unit_key], scope, period, MEASURES)
     live = _live_open(scope, period, [unit_key], now)
     totals = _summed(ReportStepCell, [unit_key, "step"], scope, period, ["n", "seconds"])
+    order: dict[int, Any]
     if unit_key == "region_id":
         labels = {r.pk: (str(r.number), r.name_th) for r in Region.objects.all()}
+        order = {r.pk: r.number for r in Region.objects.all()}
     else:
         labels = {
             b.pk: (b.code, b.name_th) for b in Branch.objects.filter(pk__in=[k[0] for k in sums])
         }
+        order = {pk: code for pk, (code, _name) in labels.items()}
     side_by_side = []
-    for key in sorted(sums, key=lambda k: labels[k[0]][0]):
+    for key in sorted(sums, key=lambda k: order[k[0]]):
         m = sums[key]
         figures = _sla_figures(m, live.get(key))
         step = totals.get((key[0], Step.TOTAL), {"n": 0, "seconds": 0})

@@ -127,6 +127,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             period=data["period"],
             by=data["by"] or "category",
             limit=SHOWN_ROWS,
+            actor=actor,
         )
         query = {
             "scope": scope.code,

@@ -60,7 +60,7 @@ def test_an_issue_from_a_pattern_followed_to_completion(register, persona):
         actor=committee,
         issue=issue,
         title="เปลี่ยนท่อเมนช่วงถนนสุขุมวิท",
-        unit="r1-engineering",
+        unit="chonburi-centre",
         owner="chonburi_manager",
         due_date=timezone.localdate() + timedelta(days=30),
     )
@@ -102,7 +102,7 @@ def test_the_pages_for_the_committee_and_an_owner(register, persona):
     assert created.status_code == 302
     page = created["Location"]
     due = (timezone.localdate() + timedelta(days=7)).isoformat()
-    assigned = committee.post(page, {"form": "action", "title": "ตรวจแรงดัน", "unit": "r1-engineering",
+    assigned = committee.post(page, {"form": "action", "title": "ตรวจแรงดัน", "unit": "chonburi-centre",
                                      "owner": "chonburi_manager", "due_date": due})  # fmt: skip
     assert assigned.status_code == 302
     owner = Client()
@@ -132,3 +132,37 @@ def test_the_pages_for_the_committee_and_an_owner(register, persona):
     assert other.get(page).status_code == 404
     assert other.get(f"/staff/issues/evidence/{update.pk}/").status_code == 404
     assert other.get("/staff/issues/").status_code == 403
+
+
+def test_owners_are_staff_of_the_unit_and_see_only_their_scope(register, persona):
+    committee = persona("committee")
+    here = register()
+    there = register(branch="khon-kaen", location={"address": "x", "lat": 16.43, "lon": 102.83})
+    issue = issue_create(
+        actor=committee, title="แรงดันต่ำ", tracking_numbers=[here.tracking_no, there.tracking_no]
+    )
+    due = timezone.localdate() + timedelta(days=5)
+    with pytest.raises(InvalidInput) as refused:  # a Khon Kaen manager for a Chonburi unit
+        action_create(actor=committee, issue=issue, title="x", unit="chonburi-centre",
+                      owner="khonkaen_manager", due_date=due)  # fmt: skip
+    assert "owner" in refused.value.errors
+    action = action_create(actor=committee, issue=issue, title="ตรวจแรงดัน", unit="chonburi-centre",
+                           owner="chonburi_manager", due_date=due)  # fmt: skip
+    with pytest.raises(InvalidInput):  # an owner records progress, ครส. cancels
+        action_update(
+            actor=persona("chonburi_manager"), action=action, note="x", status="cancelled"
+        )
+    owner = Client()
+    assert owner.login(username="chonburi_manager", password=PASSWORD)
+    html = owner.get(f"/staff/issues/{issue.pk}/").content.decode()
+    assert here.tracking_no in html and there.tracking_no not in html
+    assert (
+        owner.post(
+            f"/staff/issues/{issue.pk}/",
+            {"form": "update", "action": "abc", "note": "x", "status": "done"},
+        ).status_code
+        == 404
+    )
+    analyst = Client()
+    assert analyst.login(username="analyst", password=PASSWORD)
+    assert there.tracking_no in analyst.get(f"/staff/issues/{issue.pk}/").content.decode()

@@ -37,7 +37,7 @@ def test_the_quarter_package(register, persona, tmp_path):
     issue = issue_create(actor=persona("committee"), title="ท่อแตกซ้ำ", subcategory="main_burst",
                          province="ชลบุรี", district="อำเภอทดสอบ")  # fmt: skip
     action = action_create(actor=persona("committee"), issue=issue, title="เปลี่ยนท่อ",
-                           unit="r1-engineering", owner="chonburi_manager",
+                           unit="chonburi-centre", owner="chonburi_manager",
                            due_date=timezone.localdate() + timedelta(days=1))  # fmt: skip
     ImprovementAction.objects.filter(pk=action.pk).update(
         due_date=timezone.localdate() - timedelta(days=1)

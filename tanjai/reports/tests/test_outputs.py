@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -228,3 +229,28 @@ def test_the_pdf_is_a_thai_document(seeded, tmp_path):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert 'filename="results-branch-chonburi-FY2570.pdf"' in response["Content-Disposition"]
+
+
+def test_ranges_cut_months_and_long_text_fits_the_pdf(seeded, tmp_path):
+    from tanjai.complaints.models import Complaint
+    from tanjai.portal.models import SurveyAnswer
+    from tanjai.reports.exports import ReportError, report_file
+    from tanjai.reports.selectors import category_sla
+
+    org = scope_parse("org")
+    first = Complaint.objects.order_by("received_at").first().received_at
+    day = timezone.localtime(first).date()
+    period = period_parse(f"{day + timedelta(days=10)}..{day + timedelta(days=50)}")
+    report = report_build("evaluation", scope=org, period=period)  # partial months at both ends
+    total = category_sla(scope=org, period=period)["totals"]["received"]
+    assert sum(r["received"] for r in report["over_time"]) == total > 0
+    assert sum(r["n"] for r in report["steps"].values() if r) > 0
+    with pytest.raises(ReportError):
+        report_build("krs-quarter", scope=org, period=period_parse("2026-10"))
+
+    closed = Complaint.objects.filter(status="closed").first()
+    SurveyAnswer.objects.create(complaint=closed, score=1, comment="น้ำไม่ไหล " * 400,
+                                channel="web", answered_at=closed.closed_at)  # fmt: skip
+    month = period_parse(f"{timezone.localtime(closed.received_at):%Y-%m}")
+    sat = report_build("satisfaction", scope=org, period=month)
+    assert report_file(sat, "pdf").startswith(b"%PDF-")
