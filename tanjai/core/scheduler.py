@@ -32,6 +32,7 @@ class Job:
 def jobs() -> list[Job]:
     from tanjai.channels.tasks import conversations_prune_task, imports_prune_task
     from tanjai.core.tasks import rate_hits_prune_task
+    from tanjai.improvement.tasks import actions_overdue_remind_task
     from tanjai.notifications.tasks import notifications_retry
     from tanjai.reports.tasks import reports_refresh_task, submission_reminders_task
     from tanjai.sla.tasks import sla_watch_task
@@ -44,6 +45,7 @@ def jobs() -> list[Job]:
         Job("imports_prune", timedelta(days=1), imports_prune_task.enqueue),
         Job("reports_refresh", timedelta(minutes=1), reports_refresh_task.enqueue),
         Job("submission_reminders", timedelta(days=1), submission_reminders_task.enqueue),
+        Job("actions_overdue", timedelta(days=1), actions_overdue_remind_task.enqueue),
     ]
 
 

@@ -17,6 +17,7 @@ from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor, actor_for
 from tanjai.complaints.errors import Forbidden, InvalidInput, NotFound
 from tanjai.complaints.models import Complaint
+from tanjai.core.dates import format_date
 from tanjai.core.tracking import TrackingNumberError, tracking_normalise
 from tanjai.improvement.models import (
     FINISHED,
@@ -141,7 +142,7 @@ def action_create(
         errors["issue"] = [_("The issue is closed.")]
     if errors or unit_obj is None or owner_obj is None:
         raise InvalidInput(_("The action is not valid."), errors=errors)
-    return ImprovementAction.objects.create(
+    action = ImprovementAction.objects.create(
         issue=issue,
         title=title.strip()[:300],
         unit=unit_obj,
@@ -149,6 +150,18 @@ def action_create(
         due_date=due_date,
         created_by_id=user_id,
     )
+    from tanjai.notifications.services import notify_staff
+
+    notify_staff(
+        users=[owner_obj],
+        key=f"improvement:{action.pk}:assigned",
+        subject=f"ครส. มอบหมายการปรับปรุง: {action.title[:120]}",
+        body=(
+            f"ประเด็น: {issue.title}\nการดำเนินการ: {action.title}\n"
+            f"หน่วยงาน: {unit_obj.name_th}\nกำหนดเสร็จ: {format_date(due_date, with_time=False)}"
+        ),
+    )
+    return action
 
 
 def action_update(
@@ -195,6 +208,26 @@ def action_update(
                 status=IssueStatus.CLOSED, closed_at=now
             )
     return update
+
+
+def actions_overdue_remind(*, today: date | None = None) -> int:
+    """Tell each owner of an overdue action, once a day, and ครส. who assigned it."""
+    from tanjai.notifications.services import notify_staff
+
+    today = today or timezone.localdate()
+    sent = 0
+    for action in actions_overdue(today=today).select_related("issue", "owner", "created_by"):
+        notify_staff(
+            users=[action.owner, action.created_by],
+            key=f"improvement:{action.pk}:overdue:{today.isoformat()}",
+            subject=f"เลยกำหนด: {action.title[:150]}",
+            body=(
+                f"การปรับปรุง “{action.title}” ของประเด็น “{action.issue.title}” "
+                f"เลยกำหนด {format_date(action.due_date, with_time=False)} แล้ว"
+            ),
+        )
+        sent += 1
+    return sent
 
 
 def actions_overdue(*, today: date | None = None) -> QuerySet[ImprovementAction]:

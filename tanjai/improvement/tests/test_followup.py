@@ -64,7 +64,16 @@ def test_an_issue_from_a_pattern_followed_to_completion(register, persona):
         owner="chonburi_manager",
         due_date=timezone.localdate() + timedelta(days=30),
     )
+    from tanjai.improvement.services import actions_overdue_remind
+    from tanjai.notifications.models import Notification
+
+    assigned = Notification.objects.filter(user__username="chonburi_manager", channel="inbox")
+    assert assigned.count() == 1 and "เปลี่ยนท่อ" in assigned.get().subject
     assert not actions_overdue().filter(pk=action.pk).exists()
+    late = timezone.localdate() + timedelta(days=31)
+    assert actions_overdue_remind(today=late) == 1
+    assert actions_overdue_remind(today=late) == 1  # the same day again: nothing new sent
+    assert Notification.objects.filter(channel="inbox", subject__startswith="เลยกำหนด").count() == 2
     assert (
         actions_overdue(today=timezone.localdate() + timedelta(days=31))
         .filter(pk=action.pk)

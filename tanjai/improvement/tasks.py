@@ -1,0 +1,9 @@
+from tanjai.core.tasks_compat import task
+
+
+@task(queue_name="default")
+def actions_overdue_remind_task() -> int:
+    """Remind the owners of overdue improvement actions (enqueued daily)."""
+    from tanjai.improvement.services import actions_overdue_remind
+
+    return actions_overdue_remind()
