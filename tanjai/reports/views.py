@@ -67,7 +67,7 @@ def scope_choices(actor: Actor) -> list[tuple[str, str]]:
 
 
 class ReportForm(forms.Form):
-    report = forms.ChoiceField(label=gettext_lazy("Report"), choices=REPORT_CHOICES)
+    report = forms.ChoiceField(label=gettext_lazy("Which report"), choices=REPORT_CHOICES)
     scope = forms.ChoiceField(label=gettext_lazy("For"))
     period = forms.CharField(
         label=gettext_lazy("Period"),
