@@ -11,13 +11,12 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import translation
 
 from tanjai.accounts.scope import Actor
-from tanjai.channels.imports import csv_safe
 from tanjai.channels.models import ImportFormat
 from tanjai.complaints.models import Complaint, Event
 from tanjai.complaints.selectors import complaints_visible_to
 from tanjai.core.dates import format_date
 from tanjai.core.periods import Period
-from tanjai.core.text import mask_personal_text
+from tanjai.core.text import csv_safe, mask_personal_text
 
 HEADINGS = [
     "เลขที่เรื่อง (case number)",

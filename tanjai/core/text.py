@@ -93,3 +93,12 @@ def mask_personal_text(text: str) -> str:
         lambda m: m.group(0) if _TRACKING.fullmatch(m.group(0)) else "[หมายเลข]", text
     )
     return _HOUSE.sub(lambda m: (m.group(1) + " " if m.group(1) else "") + "[เลขที่]", text)
+
+
+# What a spreadsheet takes for the start of a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_START) else value

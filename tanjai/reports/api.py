@@ -14,13 +14,7 @@ from tanjai.accounts.scope import actor_for
 from tanjai.complaints.errors import Forbidden, InvalidInput
 from tanjai.core.periods import PeriodError, period_parse
 from tanjai.reports.exports import CONTENT_TYPES, ReportError, report_build, report_file, to_json
-from tanjai.reports.selectors import (
-    REPORT_ROLES,
-    ScopeError,
-    report_allowed,
-    scope_of,
-    scope_parse,
-)
+from tanjai.reports.scope import REPORT_ROLES, ScopeError, report_allowed, scope_of, scope_parse
 
 router = Router(tags=["reports"])
 

@@ -23,7 +23,8 @@ from django.utils import timezone
 from tanjai.complaints.models import Complaint
 from tanjai.core.periods import fiscal_year, month_period, year_period
 from tanjai.reports.models import ReportCell
-from tanjai.reports.selectors import category_sla, results, scope_parse
+from tanjai.reports.scope import scope_parse
+from tanjai.reports.selectors import category_sla, results
 from tanjai.reports.services import branch_month_refresh
 
 

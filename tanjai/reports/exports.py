@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from tanjai.core.dates import BANGKOK
 from tanjai.core.periods import Period
-from tanjai.reports import selectors
-from tanjai.reports.selectors import SLA_KEYS, Scope
+from tanjai.reports import oversight, selectors
+from tanjai.reports.scope import Scope, ScopeError
+from tanjai.reports.selectors import SLA_KEYS
 
 REPORTS = ("category-sla", "satisfaction", "resolved", "results", "krs-quarter", "evaluation")
 
@@ -46,17 +47,17 @@ def report_build(
     if name == "results":
         return selectors.results(scope=scope, period=period)
     if name == "evaluation":
-        return selectors.evaluation(scope=scope, period=period)
+        return oversight.evaluation(scope=scope, period=period)
     if name == "krs-quarter":
         if scope.level != "org":
             raise ReportError(_("The quarter for ครส. is for the whole organisation."))
         from tanjai.improvement.services import READERS
 
         try:
-            return selectors.krs_quarter(
+            return oversight.krs_quarter(
                 period=period, with_actions=actor is None or actor.has_any(READERS)
             )
-        except selectors.ScopeError as exc:
+        except ScopeError as exc:
             raise ReportError(str(exc)) from None
     raise ReportError(
         _("No report %(name)s; one of: %(names)s.") % {"name": name, "names": ", ".join(REPORTS)}
@@ -93,6 +94,36 @@ def _sla_columns() -> list[Column]:
         "inform_not_applicable": _("Ended without being told"),
     }
     return [Column(k, str(labels[k])) for k in SLA_KEYS]
+
+
+def _figure_columns(*keys: str) -> list[Column]:
+    """Columns of the results' figures, each with one heading wherever it appears."""
+    figures = {
+        "received": (_("Received"), "int"),
+        "closed": (_("Closed"), "int"),
+        "ended_otherwise": (_("Ended otherwise"), "int"),
+        "open": (_("Still open"), "int"),
+        "inform_target_met": (_("Told within 24 h (share)"), "share"),
+        "resolve_target_met": (_("Resolved within the target (share)"), "share"),
+        "reopen_rate": (_("Reopened (share)"), "share"),
+        "repeat_customer_rate": (_("Customers complaining again within 90 days (share)"), "share"),
+        "satisfaction_mean": (_("Satisfaction (mean, 1-5)"), "float"),
+    }
+    return [Column(key, str(figures[key][0]), figures[key][1]) for key in keys]
+
+
+def _steps_table(report: dict[str, Any]) -> Table:
+    return Table(
+        "steps",
+        _("Time per step (hours)"),
+        [
+            Column("label", _("Step"), "text"),
+            Column("n", _("Complaints"), "int"),
+            Column("mean_hours", _("Mean"), "hours"),
+            Column("median_hours", _("Median"), "hours"),
+        ],
+        [{"step": k, **v} for k, v in report["steps"].items()],
+    )
 
 
 def report_tables(report: dict[str, Any]) -> list[Table]:
@@ -173,14 +204,17 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
     if name == "results":
         previous = report["previous"]
         lines = [
-            ("received", _("Received"), "int"),
-            ("closed", _("Closed"), "int"),
-            ("ended_otherwise", _("Ended otherwise"), "int"),
-            ("open", _("Still open"), "int"),
-            ("inform_target_met", _("Told within 24 h (share)"), "share"),
-            ("resolve_target_met", _("Resolved within the target (share)"), "share"),
-            ("reopen_rate", _("Reopened (share)"), "share"),
-            ("satisfaction_mean", _("Satisfaction (mean, 1-5)"), "float"),
+            (c.key, c.heading, c.kind)
+            for c in _figure_columns(
+                "received",
+                "closed",
+                "ended_otherwise",
+                "open",
+                "inform_target_met",
+                "resolve_target_met",
+                "reopen_rate",
+                "satisfaction_mean",
+            )
         ]
         summary = [
             {
@@ -204,17 +238,7 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
                 ],
                 summary,
             ),
-            Table(
-                "steps",
-                _("Time per step (hours)"),
-                [
-                    Column("label", _("Step"), "text"),
-                    Column("n", _("Complaints"), "int"),
-                    Column("mean_hours", _("Mean"), "hours"),
-                    Column("median_hours", _("Median"), "hours"),
-                ],
-                [{"step": k, **v} for k, v in report["steps"].items()],
-            ),
+            _steps_table(report),
             Table(
                 "subcategories",
                 _("Most frequent problems"),
@@ -234,22 +258,15 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
         ]
     if name == "krs-quarter":
         sla = _sla_columns()
-        shares = [
-            Column("inform_target_met", _("Told within 24 h (share)"), "share"),
-            Column("resolve_target_met", _("Resolved within the target (share)"), "share"),
-        ]
+        shares = _figure_columns("inform_target_met", "resolve_target_met")
         return [
             Table("by-region", _("By region"), [Column("region_name", _("Region"), "text"), *sla, *shares], report["by_region"]),
             Table("by-category", _("By category"), [Column("category_name", _("Category"), "text"), *sla],
                   [*report["by_category"], {"category_name": _("Total"), **report["totals"]}]),
             Table("trend", _("The last four quarters"), [
                 Column("period_name", _("Quarter"), "text"),
-                Column("received", _("Received")),
-                Column("closed", _("Closed")),
-                Column("open", _("Still open")),
-                *shares,
-                Column("reopen_rate", _("Reopened (share)"), "share"),
-                Column("satisfaction_mean", _("Satisfaction (mean, 1-5)"), "float"),
+                *_figure_columns("received", "closed", "open", "inform_target_met",
+                                 "resolve_target_met", "reopen_rate", "satisfaction_mean"),
             ], report["trend"]),
             Table("recurring", _("Problems that keep coming back to the same district"), [
                 Column("district", _("District"), "text"),
@@ -269,24 +286,15 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
             ], report["actions"]),
         ]  # fmt: skip
     if name == "evaluation":
-        shares = [
-            Column("inform_target_met", _("Told within 24 h (share)"), "share"),
-            Column("resolve_target_met", _("Resolved within the target (share)"), "share"),
-            Column("reopen_rate", _("Reopened (share)"), "share"),
-            Column(
-                "repeat_customer_rate",
-                _("Customers complaining again within 90 days (share)"),
-                "share",
-            ),
-            Column("satisfaction_mean", _("Satisfaction (mean, 1-5)"), "float"),
-        ]
+        shares = _figure_columns(
+            "inform_target_met",
+            "resolve_target_met",
+            "reopen_rate",
+            "repeat_customer_rate",
+            "satisfaction_mean",
+        )
         return [
-            Table("steps", _("Time per step (hours)"), [
-                Column("label", _("Step"), "text"),
-                Column("n", _("Complaints")),
-                Column("mean_hours", _("Mean"), "hours"),
-                Column("median_hours", _("Median"), "hours"),
-            ], [{"step": k, **v} for k, v in report["steps"].items()]),
+            _steps_table(report),
             Table("side-by-side", _("Side by side"), [
                 Column("unit_name", _("Unit"), "text"),
                 Column("received", _("Received")),
@@ -326,7 +334,7 @@ def to_json(report: dict[str, Any]) -> str:
 def to_csv(report: dict[str, Any]) -> str:
     """The report's tables one after another, each under its own heading line; the column
     names are the JSON keys."""
-    from tanjai.channels.imports import csv_safe
+    from tanjai.core.text import csv_safe
 
     out = io.StringIO()
     writer = csv.writer(out)

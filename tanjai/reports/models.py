@@ -42,12 +42,20 @@ class Measures(models.Model):
         abstract = True
 
 
-class ReportCell(Measures):
-    """Complaints received in a month at a branch, by category and subcategory."""
+class BranchMonth(models.Model):
+    """A summary row's place: the branch (and its region) and the month of receipt."""
 
     month = models.DateField()
     branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class ReportCell(BranchMonth, Measures):
+    """Complaints received in a month at a branch, by category and subcategory."""
+
     category = models.ForeignKey("reference.Category", on_delete=models.CASCADE, related_name="+")
     subcategory = models.ForeignKey(
         "reference.Subcategory", null=True, on_delete=models.CASCADE, related_name="+"
@@ -61,12 +69,9 @@ class ReportCell(Measures):
         ]
 
 
-class ReportChannelCell(Measures):
+class ReportChannelCell(BranchMonth, Measures):
     """The same, by category and channel (the channel mix, category-SLA by channel)."""
 
-    month = models.DateField()
-    branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey("reference.Category", on_delete=models.CASCADE, related_name="+")
     channel = models.ForeignKey("reference.Channel", on_delete=models.CASCADE, related_name="+")
 
@@ -92,13 +97,10 @@ class Step(models.TextChoices):
 BUCKET_HOURS = [1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720]
 
 
-class ReportStepCell(models.Model):
+class ReportStepCell(BranchMonth):
     """How long complaints received in a month at a branch took over one step: a count and
     a sum per duration bucket, for means (exact) and medians (within a bucket)."""
 
-    month = models.DateField()
-    branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
     step = models.CharField(max_length=10, choices=Step.choices)
     bucket = models.PositiveSmallIntegerField()  # index into BUCKET_HOURS; len() = over
     n = models.PositiveIntegerField(default=0)
@@ -112,13 +114,10 @@ class ReportStepCell(models.Model):
         ]
 
 
-class ReportPlaceCell(models.Model):
+class ReportPlaceCell(BranchMonth):
     """Complaints received in a month at a branch, by district and subcategory: the most
     frequent places, and problems that keep coming back to the same place."""
 
-    month = models.DateField()
-    branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
     province = models.CharField(max_length=100)
     district = models.CharField(max_length=100)
     category = models.ForeignKey("reference.Category", on_delete=models.CASCADE, related_name="+")
@@ -139,12 +138,9 @@ class ReportPlaceCell(models.Model):
 GRID = 20
 
 
-class ReportGridCell(models.Model):
+class ReportGridCell(BranchMonth):
     """Complaints received in a month at a branch, counted per map cell."""
 
-    month = models.DateField()
-    branch = models.ForeignKey("organisation.Branch", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("organisation.Region", on_delete=models.CASCADE, related_name="+")
     gy = models.IntegerField()  # floor(latitude × GRID)
     gx = models.IntegerField()  # floor(longitude × GRID)
     n = models.PositiveIntegerField(default=0)

@@ -22,7 +22,7 @@ from tanjai.complaints.errors import WorkflowError
 from tanjai.core.periods import PeriodError, month_period, period_parse
 from tanjai.organisation.models import Branch, Region
 from tanjai.reports.models import MonthlySubmission, SubmissionLevel
-from tanjai.reports.selectors import REPORT_ROLES
+from tanjai.reports.scope import REPORT_ROLES
 from tanjai.reports.submissions import (
     branch_month_figures,
     branch_month_submit,

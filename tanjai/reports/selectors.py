@@ -9,7 +9,6 @@ starts or ends inside a month takes its partial months straight from the complai
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,11 +17,9 @@ from django.db.models.functions import Floor
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tanjai.accounts.roles import Role
-from tanjai.accounts.scope import Actor
 from tanjai.complaints.models import Complaint
 from tanjai.core.periods import Period, month_period
-from tanjai.organisation.models import Branch, Region
+from tanjai.organisation.models import Branch
 from tanjai.reference.models import Category, Channel, Subcategory
 from tanjai.reports.models import (
     BUCKET_HOURS,
@@ -34,6 +31,7 @@ from tanjai.reports.models import (
     ReportStepCell,
     Step,
 )
+from tanjai.reports.scope import Scope
 from tanjai.reports.services import (
     INFORM_DONE,
     MEASURES,
@@ -43,111 +41,6 @@ from tanjai.reports.services import (
     reports_refresh,
     with_inform_done,
 )
-
-
-class ScopeError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Scope:
-    level: str  # org | region | branch
-    region_id: int | None = None
-    branch_id: int | None = None
-    code: str = "org"
-    label: str = "กปภ. ทั้งองค์กร"
-
-    def q(self, prefix: str = "") -> Q:
-        if self.level == "branch":
-            return Q(**{f"{prefix}branch_id": self.branch_id})
-        if self.level == "region":
-            return Q(**{f"{prefix}region_id": self.region_id})
-        return Q()
-
-    def branch_ids(self) -> list[int] | None:
-        if self.level == "branch":
-            return [self.branch_id]  # type: ignore[list-item]
-        if self.level == "region":
-            return list(
-                Branch.objects.filter(region_id=self.region_id or 0).values_list("pk", flat=True)
-            )
-        return None
-
-    def allowed(self, actor: Actor) -> bool:
-        if self.level == "org":
-            return actor.is_admin or actor.scope_level == "org"
-        if self.level == "region":
-            return (
-                actor.is_admin
-                or actor.scope_level == "org"
-                or (actor.scope_level == "region" and actor.region_id == self.region_id)
-            )
-        return actor.covers(region_id=self.region_id, branch_id=self.branch_id)
-
-
-# Who may read reports: everyone but technicians, within their own scope.
-REPORT_ROLES = frozenset(
-    {
-        Role.CHANNEL_OFFICER,
-        Role.CENTRE_STAFF,
-        Role.BRANCH_MANAGER,
-        Role.REGION_OFFICER,
-        Role.HQ_ANALYST,
-        Role.COMMITTEE,
-        Role.EVALUATOR,
-    }
-)
-
-
-def report_allowed(actor: Actor, scope: Scope) -> bool:
-    return actor.has_any(REPORT_ROLES) and scope.allowed(actor)
-
-
-def scope_parse(text: str) -> Scope:
-    """`org` | `region:N` | `branch:CODE`."""
-    value = (text or "org").strip()
-    if value == "org":
-        return Scope("org")
-    kind, _sep, key = value.partition(":")
-    if kind == "region" and key.isdigit():
-        region = Region.objects.filter(number=int(key)).first()
-        if region is not None:
-            return Scope("region", region_id=region.pk, code=value, label=region.name_th)
-    elif kind == "branch" and key:
-        branch = Branch.objects.filter(code=key.lower()).first()
-        if branch is not None:
-            return Scope(
-                "branch",
-                region_id=branch.region_id,
-                branch_id=branch.pk,
-                code=f"branch:{branch.code}",
-                label=branch.name_th,
-            )
-    raise ScopeError(
-        _("%(text)s is not a scope: give org, region:N or branch:CODE.") % {"text": text}
-    )
-
-
-def scope_of(actor: Actor) -> Scope:
-    """The widest scope the actor may report on."""
-    if actor.is_admin or actor.scope_level == "org":
-        return Scope("org")
-    if actor.scope_level == "region" and actor.region_id:
-        region = Region.objects.get(pk=actor.region_id)
-        return Scope(
-            "region", region_id=region.pk, code=f"region:{region.number}", label=region.name_th
-        )
-    branch = Branch.objects.filter(pk=actor.branch_id or 0).first()
-    if branch is None:
-        raise ScopeError(_("Your account has no branch, region or organisation scope."))
-    return Scope(
-        "branch",
-        region_id=branch.region_id,
-        branch_id=branch.pk,
-        code=f"branch:{branch.code}",
-        label=branch.name_th,
-    )
-
 
 # -- the pieces of a period -------------------------------------------------------------
 
@@ -499,20 +392,29 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _shares(figures: dict[str, int]) -> dict[str, float | None]:
+    judged = figures["closed_within_sla"] + figures["closed_over_sla"] + figures["open_over_sla"]
+    told = (
+        figures["informed_within_24h"]
+        + figures["informed_over_24h"]
+        + figures["not_informed_over_24h"]
+    )
+    return {
+        "resolve_target_met": _share(figures["closed_within_sla"], judged),
+        "inform_target_met": _share(figures["informed_within_24h"], told),
+    }
+
+
 def _results_figures(scope: Scope, period: Period, now: datetime) -> dict[str, Any]:
     sums = _summed(ReportCell, [], scope, period, MEASURES).get((), dict.fromkeys(MEASURES, 0))
     live = _live_open(scope, period, [], now).get((), {"open_over": 0, "pending_over": 0})
     figures = _sla_figures(sums, live)
-    closed = sums["resolve_met"] + sums["resolve_breached"]
-    inform_judged = sums["inform_met"] + sums["inform_breached"] + live["pending_over"]
-    resolve_judged = closed + live["open_over"]
     return {
         "received": sums["received"],
-        "closed": closed,
+        "closed": sums["resolve_met"] + sums["resolve_breached"],
         "ended_otherwise": sums["resolve_na"],
         "open": sums["open"],
-        "inform_target_met": _share(sums["inform_met"], inform_judged),
-        "resolve_target_met": _share(sums["resolve_met"], resolve_judged),
+        **_shares(figures),
         "reopen_rate": _share(sums["reopened"], sums["received"]),
         "repeat_customer_rate": _share(sums["repeat_customer"], sums["received"]),
         "satisfaction_mean": round(sums["satisfaction_sum"] / sums["satisfaction_n"], 2)
@@ -579,212 +481,6 @@ def results(
             **previous,
         },
         "change": change,
-    }
-
-
-# -- step 8: the quarter for ครส. -------------------------------------------------------
-
-RECURRING_AT_LEAST = 3
-
-
-def krs_quarter(
-    *, period: Period, now: datetime | None = None, with_actions: bool = True
-) -> dict[str, Any]:
-    """The package head office sends ครส. each quarter: figures and SLA results by region
-    and by category, the trend over the last four quarters, problems that keep coming back
-    to the same district, and where the improvement actions stand."""
-    from tanjai.improvement.services import action_summary, actions_in
-
-    if period.kind != "quarter":
-        raise ScopeError(_("The package for ครส. is for a fiscal quarter, such as FY2569-Q1."))
-    now = now or timezone.now()
-    org = Scope("org")
-    pending = _refresh(org)
-    regions = {r.pk: r for r in Region.objects.all()}
-    sums = _summed(ReportCell, ["region_id"], org, period, MEASURES)
-    live = _live_open(org, period, ["region_id"], now)
-    by_region = []
-    for key in sorted(sums, key=lambda k: regions[k[0]].number):
-        figures = _sla_figures(sums[key], live.get(key))
-        region = regions[key[0]]
-        by_region.append(
-            {"region": region.number, "region_name": region.name_th, **figures, **_shares(figures)}
-        )
-    by_category = category_sla(scope=org, period=period, now=now)
-    trend = []
-    quarter = period
-    for _i in range(4):
-        figures = _results_figures(org, quarter, now)
-        trend.append(
-            {
-                "period": quarter.code,
-                "period_name": quarter.label,
-                **{k: v for k, v in figures.items() if k != "sla"},
-            }
-        )
-        quarter = quarter.previous()
-    trend.reverse()
-    months, _edges = _pieces(period)
-    subcategories = _names(Subcategory)
-    categories = _names(Category)
-    recurring = [
-        {
-            "province": row["province"],
-            "district": row["district"],
-            "subcategory": subcategories.get(row["subcategory_id"], ("", ""))[0],
-            "subcategory_name": subcategories.get(row["subcategory_id"], ("", ""))[1]
-            or categories[row["category_id"]][1],
-            "received": row["total"],
-            "months": row["months"],
-        }
-        for row in ReportPlaceCell.objects.filter(month__in=months)
-        .exclude(district="")
-        .values("province", "district", "category_id", "subcategory_id")
-        .annotate(total=Sum("n"), months=Count("month", distinct=True))
-        .filter(total__gte=RECURRING_AT_LEAST, months__gte=2)
-        .order_by("-total")[:50]
-    ]
-    today = timezone.localdate()
-    # The actions name people: only for ครส., head office's analysts and สสส.
-    actions = (
-        [action_summary(a, today) for a in actions_in(period.start, period.end)]
-        if with_actions
-        else []
-    )
-    return {
-        "report": "krs-quarter",
-        "pending_updates": pending,
-        "scope": "org",
-        "scope_name": org.label,
-        "period": period.code,
-        "period_name": period.label,
-        "as_of": now.isoformat(),
-        "by_region": by_region,
-        "by_category": by_category["rows"],
-        "totals": by_category["totals"],
-        "trend": trend,
-        "recurring": recurring,
-        "actions": actions,
-        "actions_overdue": sum(1 for a in actions if a["overdue"]),
-    }
-
-
-def _shares(figures: dict[str, int]) -> dict[str, float | None]:
-    judged = figures["closed_within_sla"] + figures["closed_over_sla"] + figures["open_over_sla"]
-    told = (
-        figures["informed_within_24h"]
-        + figures["informed_over_24h"]
-        + figures["not_informed_over_24h"]
-    )
-    return {
-        "resolve_target_met": _share(figures["closed_within_sla"], judged),
-        "inform_target_met": _share(figures["informed_within_24h"], told),
-    }
-
-
-# -- step 10: evaluation for สสส. -------------------------------------------------------
-
-
-def _month_list(period: Period) -> list[Period]:
-    """The months of the period, the first and last cut to the period's own days."""
-    months, day = [], period.first
-    while day <= period.last:
-        month = month_period(day)
-        if month.first < period.first or month.last > period.last:
-            month = Period(
-                "range", max(month.first, period.first), min(month.last, period.last), month.code
-            )
-        months.append(month)
-        day = month.last + timedelta(days=1)
-    return months
-
-
-def evaluation(*, scope: Scope, period: Period, now: datetime | None = None) -> dict[str, Any]:
-    """Where the process is slow: time in each step, the targets, reopenings, satisfaction
-    and repeat complaints month by month, the channel mix, and the units of the scope side
-    by side (regions for the organisation, branches for a region)."""
-    now = now or timezone.now()
-    pending = _refresh(scope)
-    over_time = []
-    for month in _month_list(period):
-        figures = _results_figures(scope, month, now)
-        over_time.append(
-            {"month": month.code, "month_name": month_period(month.first).label}
-            | {k: v for k, v in figures.items() if k != "sla"}
-        )
-    channels = _summed(ReportChannelCell, ["channel_id"], scope, period, ["received"])
-    names = _names(Channel)
-    total = sum(v["received"] for v in channels.values()) or 1
-    channel_mix = [
-        {
-            "channel": names[k[0]][0],
-            "channel_name": names[k[0]][1],
-            "received": v["received"],
-            "share": round(v["received"] / total, 4),
-        }
-        for k, v in sorted(channels.items(), key=lambda i: -i[1]["received"])
-    ]
-    unit_key = "region_id" if scope.level == "org" else "branch_id"
-    sums = _summed(ReportCell, [unit_key], scope, period, MEASURES)
-    live = _live_open(scope, period, [unit_key], now)
-    totals = _summed(ReportStepCell, [unit_key, "step"], scope, period, ["n", "seconds"])
-    order: dict[int, Any]
-    if unit_key == "region_id":
-        labels = {r.pk: (str(r.number), r.name_th) for r in Region.objects.all()}
-        order = {r.pk: r.number for r in Region.objects.all()}
-    else:
-        labels = {
-            b.pk: (b.code, b.name_th) for b in Branch.objects.filter(pk__in=[k[0] for k in sums])
-        }
-        order = {pk: code for pk, (code, _name) in labels.items()}
-    side_by_side = []
-    for key in sorted(sums, key=lambda k: order[k[0]]):
-        m = sums[key]
-        figures = _sla_figures(m, live.get(key))
-        step = totals.get((key[0], Step.TOTAL), {"n": 0, "seconds": 0})
-        side_by_side.append(
-            {
-                "unit": labels[key[0]][0],
-                "unit_name": labels[key[0]][1],
-                "received": m["received"],
-                **_shares(figures),
-                "reopen_rate": _share(m["reopened"], m["received"]),
-                "repeat_customer_rate": _share(m["repeat_customer"], m["received"]),
-                "satisfaction_mean": round(m["satisfaction_sum"] / m["satisfaction_n"], 2)
-                if m["satisfaction_n"]
-                else None,
-                "mean_hours_to_close": round(step["seconds"] / step["n"] / 3600, 1)
-                if step["n"]
-                else None,
-            }
-        )
-    places = _summed(
-        ReportPlaceCell, ["province", "district", "subcategory_id"], scope, period, ["n"]
-    )
-    subcategories = _names(Subcategory)
-    repeat_places = [
-        {
-            "province": k[0],
-            "district": k[1],
-            "subcategory_name": subcategories.get(k[2], ("", ""))[1],
-            "received": v["n"],
-        }
-        for k, v in sorted(places.items(), key=lambda i: -i[1]["n"])
-        if k[1] and v["n"] >= RECURRING_AT_LEAST
-    ][:30]
-    return {
-        "report": "evaluation",
-        "pending_updates": pending,
-        "scope": scope.code,
-        "scope_name": scope.label,
-        "period": period.code,
-        "period_name": period.label,
-        "as_of": now.isoformat(),
-        "steps": step_times(scope=scope, period=period),
-        "over_time": over_time,
-        "channel_mix": channel_mix,
-        "side_by_side": side_by_side,
-        "repeat_places": repeat_places,
     }
 
 

@@ -28,7 +28,8 @@ from tanjai.reports.models import (
     SubmissionDeadline,
     SubmissionLevel,
 )
-from tanjai.reports.selectors import SLA_KEYS, Scope, _summed, category_sla
+from tanjai.reports.scope import Scope
+from tanjai.reports.selectors import SLA_KEYS, _summed, category_sla
 
 FORMAT = "tanjai-monthly/1"
 DEFAULT_DEADLINES = {SubmissionLevel.BRANCH: 5, SubmissionLevel.REGION: 10}
@@ -134,10 +135,19 @@ def figures_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
     return changes
 
 
-def latest(level: str, month: date, *, branch: Branch | None = None, region: Region | None = None):
+def latest(
+    level: str,
+    month: date,
+    *,
+    branch: Branch | None = None,
+    region: Region | None = None,
+    region_id: int | None = None,
+) -> MonthlySubmission | None:
+    """The last version submitted of a branch's (or a region's) month."""
     qs = MonthlySubmission.objects.filter(level=level, month=month)
-    qs = qs.filter(branch=branch) if level == SubmissionLevel.BRANCH else qs.filter(region=region)
-    return qs.order_by("-version").first()
+    if level == SubmissionLevel.BRANCH:
+        return qs.filter(branch=branch).order_by("-version").first()
+    return qs.filter(region_id=region.pk if region else region_id or 0).order_by("-version").first()
 
 
 def _month_closed(month: date) -> None:
@@ -148,10 +158,41 @@ def _month_closed(month: date) -> None:
         )
 
 
-def _create(**fields: Any) -> MonthlySubmission:
+def _submit(
+    *,
+    level: str,
+    month: date,
+    region_id: int,
+    branch: Branch | None,
+    figures: dict[str, Any],
+    actor: Actor,
+    note: str,
+) -> MonthlySubmission:
+    """The next version of a month's submission, recording what changed since the last;
+    refused when nothing did."""
+    if actor.user_id is None:
+        raise Forbidden(_("A submission is made by a member of staff."))
+    previous = latest(level, month, branch=branch, region_id=region_id)
+    changes = figures_diff(previous.figures, figures) if previous else []
+    if previous and not changes:
+        raise Conflict(
+            _("Nothing has changed since version %(version)d was submitted.")
+            % {"version": previous.version}
+        )
     try:
         with transaction.atomic():
-            return MonthlySubmission.objects.create(**fields)
+            return MonthlySubmission.objects.create(
+                level=level,
+                month=month,
+                region_id=region_id,
+                branch=branch,
+                version=previous.version + 1 if previous else 1,
+                figures=figures,
+                changes=changes,
+                note=note[:2000],
+                submitted_by_id=actor.user_id,
+                submitted_at=timezone.now(),
+            )
     except IntegrityError:
         raise Conflict(
             _("Someone submitted this month at the same moment; reload the page.")
@@ -167,24 +208,14 @@ def branch_month_submit(
     month = month.replace(day=1)
     _month_closed(month)
     figures = branch_month_figures(branch, month_period(month))
-    previous = latest(SubmissionLevel.BRANCH, month, branch=branch)
-    changes = figures_diff(previous.figures, figures) if previous else []
-    if previous and not changes:
-        raise Conflict(
-            _("Nothing has changed since version %(version)d was submitted.")
-            % {"version": previous.version}
-        )
-    return _create(
+    return _submit(
         level=SubmissionLevel.BRANCH,
         month=month,
         region_id=branch.region_id,
         branch=branch,
-        version=previous.version + 1 if previous else 1,
         figures=figures,
-        changes=changes,
-        note=note[:2000],
-        submitted_by_id=actor.user_id,
-        submitted_at=timezone.now(),
+        actor=actor,
+        note=note,
     )
 
 
@@ -242,24 +273,14 @@ def region_month_submit(
         for s in state
         if s.submission
     ]
-    previous = latest(SubmissionLevel.REGION, month, region=region)
-    changes = figures_diff(previous.figures, figures) if previous else []
-    if previous and not changes:
-        raise Conflict(
-            _("Nothing has changed since version %(version)d was submitted.")
-            % {"version": previous.version}
-        )
-    return _create(
+    return _submit(
         level=SubmissionLevel.REGION,
         month=month,
-        region=region,
+        region_id=region.pk,
         branch=None,
-        version=previous.version + 1 if previous else 1,
         figures=figures,
-        changes=changes,
-        note=note[:2000],
-        submitted_by_id=actor.user_id,
-        submitted_at=timezone.now(),
+        actor=actor,
+        note=note,
     )
 
 

@@ -21,13 +21,8 @@ from tanjai.accounts.scope import Actor, actor_for
 from tanjai.core.periods import PeriodError, month_period, period_parse
 from tanjai.organisation.models import Branch, Region
 from tanjai.reports.exports import report_build, report_tables
-from tanjai.reports.selectors import (
-    REPORT_ROLES,
-    ScopeError,
-    map_points,
-    report_allowed,
-    scope_parse,
-)
+from tanjai.reports.scope import REPORT_ROLES, ScopeError, report_allowed, scope_parse
+from tanjai.reports.selectors import map_points
 
 SHOWN_ROWS = 500
 

@@ -19,11 +19,11 @@ from tanjai.complaints.workflow import State
 from tanjai.core.periods import Period, period_parse
 from tanjai.demo.generator import seed_demo
 from tanjai.reports.models import ReportCell, ReportDirty
+from tanjai.reports.scope import scope_parse
 from tanjai.reports.selectors import (
     category_sla,
     results,
     satisfaction,
-    scope_parse,
     step_times,
 )
 from tanjai.reports.services import reports_rebuild

@@ -16,7 +16,7 @@ from tanjai.demo.generator import seed_demo
 from tanjai.improvement.models import ImprovementAction
 from tanjai.improvement.services import action_create, issue_create
 from tanjai.reports.exports import report_build
-from tanjai.reports.selectors import scope_parse
+from tanjai.reports.scope import scope_parse
 from tanjai.reports.services import reports_rebuild
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,8 @@ from tanjai.demo.generator import seed_demo
 from tanjai.notifications.models import Notification
 from tanjai.organisation.models import Branch, Region
 from tanjai.reports.models import MonthlySubmission
-from tanjai.reports.selectors import category_sla, scope_parse
+from tanjai.reports.scope import scope_parse
+from tanjai.reports.selectors import category_sla
 from tanjai.reports.services import reports_rebuild
 from tanjai.reports.submissions import (
     branch_month_submit,

@@ -18,7 +18,7 @@ from tanjai.conftest import PASSWORD
 from tanjai.core.periods import period_parse
 from tanjai.demo.generator import seed_demo
 from tanjai.reports.exports import report_build
-from tanjai.reports.selectors import scope_parse
+from tanjai.reports.scope import scope_parse
 from tanjai.reports.services import reports_rebuild
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,117 @@
+"""Whose figures a report shows: the organisation, a region or a branch, and who may
+read them (everyone but technicians, within their own scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from tanjai.accounts.roles import Role
+from tanjai.accounts.scope import Actor
+from tanjai.organisation.models import Branch, Region
+
+
+class ScopeError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Scope:
+    level: str  # org | region | branch
+    region_id: int | None = None
+    branch_id: int | None = None
+    code: str = "org"
+    label: str = "กปภ. ทั้งองค์กร"
+
+    def q(self, prefix: str = "") -> Q:
+        if self.level == "branch":
+            return Q(**{f"{prefix}branch_id": self.branch_id})
+        if self.level == "region":
+            return Q(**{f"{prefix}region_id": self.region_id})
+        return Q()
+
+    def branch_ids(self) -> list[int] | None:
+        if self.level == "branch":
+            return [self.branch_id]  # type: ignore[list-item]
+        if self.level == "region":
+            return list(
+                Branch.objects.filter(region_id=self.region_id or 0).values_list("pk", flat=True)
+            )
+        return None
+
+    def allowed(self, actor: Actor) -> bool:
+        if self.level == "org":
+            return actor.is_admin or actor.scope_level == "org"
+        if self.level == "region":
+            return (
+                actor.is_admin
+                or actor.scope_level == "org"
+                or (actor.scope_level == "region" and actor.region_id == self.region_id)
+            )
+        return actor.covers(region_id=self.region_id, branch_id=self.branch_id)
+
+
+# Who may read reports: everyone but technicians, within their own scope.
+REPORT_ROLES = frozenset(
+    {
+        Role.CHANNEL_OFFICER,
+        Role.CENTRE_STAFF,
+        Role.BRANCH_MANAGER,
+        Role.REGION_OFFICER,
+        Role.HQ_ANALYST,
+        Role.COMMITTEE,
+        Role.EVALUATOR,
+    }
+)
+
+
+def report_allowed(actor: Actor, scope: Scope) -> bool:
+    return actor.has_any(REPORT_ROLES) and scope.allowed(actor)
+
+
+def scope_parse(text: str) -> Scope:
+    """`org` | `region:N` | `branch:CODE`."""
+    value = (text or "org").strip()
+    if value == "org":
+        return Scope("org")
+    kind, _sep, key = value.partition(":")
+    if kind == "region" and key.isdigit():
+        region = Region.objects.filter(number=int(key)).first()
+        if region is not None:
+            return Scope("region", region_id=region.pk, code=value, label=region.name_th)
+    elif kind == "branch" and key:
+        branch = Branch.objects.filter(code=key.lower()).first()
+        if branch is not None:
+            return Scope(
+                "branch",
+                region_id=branch.region_id,
+                branch_id=branch.pk,
+                code=f"branch:{branch.code}",
+                label=branch.name_th,
+            )
+    raise ScopeError(
+        _("%(text)s is not a scope: give org, region:N or branch:CODE.") % {"text": text}
+    )
+
+
+def scope_of(actor: Actor) -> Scope:
+    """The widest scope the actor may report on."""
+    if actor.is_admin or actor.scope_level == "org":
+        return Scope("org")
+    if actor.scope_level == "region" and actor.region_id:
+        region = Region.objects.get(pk=actor.region_id)
+        return Scope(
+            "region", region_id=region.pk, code=f"region:{region.number}", label=region.name_th
+        )
+    branch = Branch.objects.filter(pk=actor.branch_id or 0).first()
+    if branch is None:
+        raise ScopeError(_("Your account has no branch, region or organisation scope."))
+    return Scope(
+        "branch",
+        region_id=branch.region_id,
+        branch_id=branch.pk,
+        code=f"branch:{branch.code}",
+        label=branch.name_th,
+    )
