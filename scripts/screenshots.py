@@ -3,17 +3,20 @@
     .venv/bin/python scripts/screenshots.py          # writes docs/screenshots/*.png
 
 Starts `tanjai serve` on a temporary data folder and drives Debian's Chromium with
-Playwright, as the browser tests do.
+Playwright, as the browser tests do. The pages of the PDF reports are drawn to PNG by
+`pdftoppm` (Debian's poppler-utils), as a reader's viewer would show them.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -119,8 +122,42 @@ def shoot() -> None:
         analyst.goto(f"{BASE}/staff/reports/?report=evaluation&scope=org&period=FY2569")
         analyst.wait_for_timeout(1000)
         analyst.screenshot(path=OUT / "report-evaluation.png", full_page=True)
-        region.goto(f"{BASE}/staff/reports/monthly/")
+        # The demo's month before last: sent by regions 1 and 6, some branches late.
+        first = date.today().replace(day=1)
+        month = ((first - timedelta(days=1)).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        region.goto(f"{BASE}/staff/reports/monthly/?month={month}")
         region.screenshot(path=OUT / "monthly-region.png", full_page=True)
+        analyst.goto(f"{BASE}/staff/reports/monthly/?month={month}")
+        analyst.screenshot(path=OUT / "monthly-head-office.png", full_page=True)
+        manager = page_for("manager.chonburi", 1280)
+        manager.goto(f"{BASE}/staff/reports/monthly/")
+        manager.screenshot(path=OUT / "monthly-branch.png", full_page=True)
+        for name, query, pages in (
+            ("resolved", "report=resolved&scope=org&period=FY2569", "2"),
+            ("category-sla", "report=category-sla&scope=org&period=FY2569", "1"),
+        ):
+            response = analyst.request.get(f"{BASE}/staff/reports/download?{query}&format=pdf")
+            pdf = OUT / f"report-{name}.pdf"
+            pdf.write_bytes(response.body())
+            if shutil.which("pdftoppm"):
+                png = OUT / f"pdf-{name}"
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-png",
+                        "-r",
+                        "80",
+                        "-f",
+                        pages,
+                        "-l",
+                        pages,
+                        "-singlefile",
+                        pdf,
+                        png,
+                    ],
+                    check=True,
+                )
+            pdf.unlink()
         browser.close()
 
 

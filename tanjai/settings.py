@@ -198,6 +198,16 @@ EMAIL_INTAKE_BRANCH = os.environ.get("EMAIL_INTAKE_BRANCH", "chonburi")
 EMAIL_INTAKE_CATEGORY = os.environ.get("EMAIL_INTAKE_CATEGORY", "construction_other")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+# How SMS reach customers (notifications.transports.sms_backend): "gateway" (the HTTP gateway
+# above), "local" (kept in a local outbox that staff read, never sent: the embedded default's
+# stand-in, as Django's console backend is for e-mail) or "none" (a customer no other channel
+# reaches becomes a telephone task for the centre). Unset: "gateway" when SMS_GATEWAY_URL is
+# set, else "local" for the embedded default (no DATABASE_URL), else "none": production
+# without a gateway never pretends an SMS was sent.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "").strip().lower()
+if SMS_BACKEND not in {"", "gateway", "local", "none"}:
+    raise ValueError(f"SMS_BACKEND must be gateway, local or none, not {SMS_BACKEND!r}")
+SMS_BACKEND_DEFAULT = "none" if os.environ.get("DATABASE_URL") else "local"
 
 TASKS = {
     "default": {

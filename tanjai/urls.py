@@ -15,6 +15,7 @@ from tanjai.complaints.views import (
     dashboard,
     duplicates_mark,
     notice_resend_view,
+    notice_told_view,
     queue,
     queue_bulk,
     staff_home,
@@ -24,7 +25,7 @@ from tanjai.improvement import views as improvement_views
 from tanjai.intake.views import complaint_new, complaint_registered, customer_lookup
 from tanjai.portal import views as portal_views
 from tanjai.reports import monthly_views
-from tanjai.reports.views import reports_page
+from tanjai.reports.views import report_download, reports_page
 
 urlpatterns = [
     path("", portal_views.home, name="portal-home"),
@@ -39,6 +40,12 @@ urlpatterns = [
         notice_resend_view,
         name="staff-notice-resend",
     ),
+    path(
+        "staff/complaints/<str:tracking_no>/notices/<int:pk>/told/",
+        notice_told_view,
+        name="staff-notice-told",
+    ),
+    path("staff/", include("tanjai.notifications.urls")),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through the same door, with the same lockout.
     path("admin/login/", LoginView.as_view(), name="admin-login"),
@@ -48,6 +55,7 @@ urlpatterns = [
     path("staff/queues/<slug:name>/", queue, name="staff-queue"),
     path("staff/dashboard/", dashboard, name="staff-dashboard"),
     path("staff/reports/", reports_page, name="staff-reports"),
+    path("staff/reports/download", report_download, name="staff-report-download"),
     path("staff/reports/monthly/", monthly_views.monthly, name="staff-monthly"),
     path("staff/issues/", improvement_views.issues, name="staff-issues"),
     path("staff/issues/<int:pk>/", improvement_views.issue_page, name="staff-issue"),

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from tanjai.accounts.services import LockedOut, token_issue
-from tanjai.core.api import client_address
+from tanjai.core.api import ErrorOut, client_address, error_body
 
 router = Router(tags=["auth"])
 
@@ -16,13 +16,7 @@ class TokenResponse(Schema):
     token: str
 
 
-class ErrorResponse(Schema):
-    detail: str
-
-
-@router.post(
-    "/token", auth=None, response={200: TokenResponse, 401: ErrorResponse, 429: ErrorResponse}
-)
+@router.post("/token", auth=None, response={200: TokenResponse, 401: ErrorOut, 429: ErrorOut})
 def token_create(request: HttpRequest, payload: TokenRequest):
     """Exchange a username and password for a bearer token (Authorization: Bearer <token>).
 
@@ -34,7 +28,7 @@ def token_create(request: HttpRequest, payload: TokenRequest):
             address=client_address(request),
         )
     except LockedOut as exc:
-        return Status(429, {"detail": str(exc)})
+        return Status(429, error_body(str(exc)))
     if raw is None:
-        return Status(401, {"detail": "wrong username or password"})
+        return Status(401, error_body("wrong username or password"))
     return Status(200, {"token": raw})

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import datetime
-from typing import Any
+from functools import reduce
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, File, Form, Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Body, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, WithJsonSchema, create_model
+from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from tanjai.accounts.services import personal_data_access_log
 from tanjai.complaints.errors import InvalidInput, NotFound
+from tanjai.complaints.inputs import ACTION_INPUTS
 from tanjai.complaints.models import Complaint
 from tanjai.complaints.schemas import (
     AttachmentOut,
@@ -27,7 +33,8 @@ from tanjai.complaints.selectors import (
     identity_visible,
 )
 from tanjai.complaints.services import complaint_act, complaint_lookup
-from tanjai.core.api import request_actor
+from tanjai.complaints.workflow import ACTIONS
+from tanjai.core.api import ErrorOut, request_actor
 from tanjai.core.text import mask_personal_text
 from tanjai.intake.services import complaint_register
 from tanjai.sla.services import sla_status
@@ -70,11 +77,6 @@ class ComplaintIn(Schema):
     priority: int = 2
     received_at: datetime | None = None
     external_ref: str = ""
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 def _sla(complaint: Complaint) -> dict[str, Any]:
@@ -270,6 +272,71 @@ def complaints_get(request: HttpRequest, tracking_no: str):
     return complaint_detail(request, _reload(request, complaint_lookup(tracking_no)))
 
 
+def _action_body(code: str) -> type[BaseModel]:
+    """The body of one action as the API takes it: the action's input model, and `version`."""
+    action = ACTIONS[code]
+    who = ", ".join(f"`{r}`" for r in sorted(action.roles))
+    if action.own_work_order_roles:
+        who += ", " + ", ".join(f"`{r}`" for r in sorted(action.own_work_order_roles))
+        who += " (on their own work order)"
+    doc = (
+        f"The body of `{code}`"
+        + (f" (step {action.step})" if action.step else "")
+        + ": allowed when the complaint is "
+        + " or ".join(f"`{s}`" for s in sorted(action.from_states))
+        + (f", which becomes `{action.to_state}`" if action.to_state else ", which stays so")
+        + f"; by {who} and administrators."
+    )
+    return create_model(
+        "".join(part.capitalize() for part in code.split("_")) + "Body",
+        __base__=ACTION_INPUTS[code],
+        __doc__=doc,
+        version=(
+            int | None,
+            Field(
+                None,
+                description="The complaint's version as you last read it: refused with 409 "
+                "if someone changed it since (the If-Match header does the same)",
+            ),
+        ),
+    )
+
+
+ACTION_BODIES: dict[str, type[BaseModel]] = {code: _action_body(code) for code in ACTION_INPUTS}
+_ANY_ACTION_BODY: TypeAdapter[Any] = TypeAdapter(reduce(operator.or_, ACTION_BODIES.values()))
+
+
+class _DocumentedAsActionBodies:
+    """The action endpoint's body, documented as the body of one of the actions. At run
+    time the action's own input model checks it in complaint_act, as for the staff page,
+    so a refusal reads the same from either (and the body stays as clients send it)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(_ANY_ACTION_BODY.core_schema)
+        schema["title"] = "ActionBody"
+        schema["description"] = "The fields of the action named in the path: " + ", ".join(
+            f"`{code}` {model.__name__}" for code, model in ACTION_BODIES.items()
+        )
+        return schema
+
+
+# The body is optional (verify and resume need none).
+ACTION_BODY_PARAM = Body(None)
+ActionCode = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": list(ACTIONS),
+            "description": "The workflow action; its body is the schema of the same name "
+            "(`inform_customer`: InformCustomerBody)",
+        }
+    ),
+]
+
+
 @router.post(
     "/{tracking_no}/actions/{action}",
     response={
@@ -283,11 +350,19 @@ def complaints_get(request: HttpRequest, tracking_no: str):
 def complaints_act(
     request: HttpRequest,
     tracking_no: str,
-    action: str,
-    payload: Body[dict[str, Any] | None] = None,
+    action: Path[ActionCode],
+    payload: Annotated[dict[str, Any] | None, _DocumentedAsActionBodies()] = ACTION_BODY_PARAM,
 ):
-    """Take a workflow action. Send `If-Match: <version>` (or "version" in the body) to be
-    refused with 409 if someone else changed the complaint since you read it."""
+    """Take a workflow action. The body holds the action's fields (`DispatchBody` for
+    `dispatch`, and so on). Send `If-Match: <version>` (or "version" in the body) to be
+    refused with 409 if someone else changed the complaint since you read it. 403: the
+    role or scope does not allow the action; 409: not in this state, or changed since."""
+    if action not in ACTIONS:
+        message = _("Unknown action %(action)s; one of: %(actions)s.") % {
+            "action": repr(action),
+            "actions": ", ".join(ACTIONS),
+        }
+        raise InvalidInput(message, errors={"action": [message]})
     data = dict(payload or {})
     version = (
         data.pop("version")

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tanjai.accounts.scope import Actor
+from tanjai.core.forms import ThaiDateField
 from tanjai.reference.models import Category, Channel
 from tanjai.sla.clock import BANGKOK
 
@@ -24,16 +25,12 @@ class QueueFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     unit = forms.ChoiceField(label=_("Unit"), required=False)
     technician = forms.ChoiceField(label=_("Technician"), required=False)
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_from = ThaiDateField(label=_("Received from"), required=False)
+    received_to = ThaiDateField(label=_("Received until"), required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     order = forms.ChoiceField(label=_("Sort"), required=False, choices=ORDERINGS)
 
-    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, queue: str = "", **kwargs: Any) -> None:
         from tanjai.complaints.selectors import technicians_in_scope, units_in_scope
 
         super().__init__(*args, **kwargs)
@@ -46,7 +43,8 @@ class QueueFilterForm(forms.Form):
             (c.code, c.name) for c in Channel.objects.filter(active=True)
         ]
         fields["unit"].choices = everything + [(u.code, u.name) for u in units_in_scope(actor)]
-        technicians = technicians_in_scope(actor)
+        # A technician's own work orders are theirs alone: no one else's to filter by.
+        technicians = technicians_in_scope(actor) if queue != "my_jobs" else []
         if technicians:
             fields["technician"].choices = everything + [
                 (u.username, u.get_full_name() or u.username) for u in technicians
@@ -61,6 +59,10 @@ class QueueFilterForm(forms.Form):
             return ""
         self.is_valid()
         return self.cleaned_data.get(name) or ""
+
+    def in_use(self) -> int:
+        """How many filters narrow the list (the order is no filter)."""
+        return sum(1 for name in self.fields if name != "order" and self.value(name))
 
     def received_range(self) -> tuple[datetime | None, datetime | None]:
         """The chosen days as Bangkok-time bounds: [from 00:00, the day after "until")."""

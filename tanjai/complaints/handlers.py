@@ -99,13 +99,23 @@ def inform_customer(
     deadline = complaint.resolve_due_at
     late = deadline is not None and inputs.promised_at > deadline
     if deadline is not None and late and not inputs.late_reason:
+        # The rule is the SLA's; a later date is allowed when the reason is recorded (a
+        # part to order, the customer's own choice), so the refusal says how to get past it.
+        due = {"deadline": format_date(deadline, language=get_language() or "th")}
         raise InvalidInput(
-            _("The promised time is after the SLA deadline."),
+            _("The promised date is after the SLA resolve deadline (%(deadline)s).") % due,
             errors={
+                "promised_at": [
+                    _(
+                        "The promised date must not be later than the SLA resolve deadline "
+                        "(%(deadline)s, Bangkok time), unless you give the reason for a later "
+                        "date."
+                    )
+                    % due
+                ],
                 "late_reason": [
-                    _("Give a reason to promise later than the deadline %(deadline)s.")
-                    % {"deadline": format_date(deadline, language=get_language() or "th")}
-                ]
+                    _("Give a reason to promise later than the deadline %(deadline)s.") % due
+                ],
             },
         )
     # The first contact is what meets the 24-hour target; later ones update the plan.

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +55,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     # A technician's day is their own work orders; the others' the queues of their scope.
     technician = actor.roles == {Role.TECHNICIAN}
     shown = [(c, label) for c, label in QUEUES if (c == "my_jobs") == technician]
+    from tanjai.notifications.selectors import TELEPHONE_ROLES, telephone_tasks
+    from tanjai.notifications.transports import sms_backend
+
     return render(
         request,
         "complaints/staff_home.html",
@@ -62,6 +65,11 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "queues": [(code, label, counts[code]) for code, label in shown],
             "now": timezone.now(),
             "can_import": actor.has_any(REGISTER_ROLES),
+            # Notices no channel could send: the centre reads them out on the telephone.
+            "telephone_tasks": telephone_tasks(actor=actor).count()
+            if actor.has_any(TELEPHONE_ROLES)
+            else None,
+            "local_sms_outbox": actor.is_admin and sms_backend() == "local",
         },
     )
 
@@ -74,7 +82,7 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     actor = actor_for(request.user)
     now = timezone.now()
-    form = QueueFilterForm(request.GET or None, actor=actor)
+    form = QueueFilterForm(request.GET or None, actor=actor, queue=name)
     order = form.value("order") or "resolve_due_at"
     received_from, received_to = form.received_range()
     complaints = (
@@ -112,12 +120,10 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         "page": page,
         "rows": rows,
         "bulk": _bulk_form(name, actor) if rows else None,
+        "filters_in_use": form.in_use(),
+        "partial": bool(request.headers.get("HX-Request")),
     }
-    template = (
-        "complaints/_queue_rows.html"
-        if request.headers.get("HX-Request")
-        else "complaints/queue.html"
-    )
+    template = "complaints/_queue_rows.html" if context["partial"] else "complaints/queue.html"
     return render(request, template, context)
 
 
@@ -213,6 +219,39 @@ def notice_resend_view(request: HttpRequest, tracking_no: str, pk: int) -> HttpR
     return _after_post(request, complaint.tracking_no)
 
 
+@login_required
+def notice_told_view(request: HttpRequest, tracking_no: str, pk: int) -> HttpResponse:
+    """The centre telephoned the customer with a notice's words (reached or not): logged as
+    a contact through the workflow, and the task is done."""
+    from tanjai.complaints.selectors import complaint_get
+    from tanjai.notifications.customer import notice_told
+
+    if request.method != "POST":
+        raise Http404
+    actor = actor_for(request.user)
+    complaint = complaint_get(actor=actor, tracking_no=_number(tracking_no))
+    if complaint is None:
+        raise Http404
+    notice = complaint.notification_set.filter(pk=pk, to_customer=True).first()
+    if notice is None:
+        raise Http404
+    answer = request.POST.get("reached")
+    if answer not in ("yes", "no"):
+        return HttpResponseBadRequest(_("Say whether the customer was reached."))
+    try:
+        notice_told(
+            notification_id=notice.pk,
+            actor=actor,
+            reached=answer == "yes",
+            note=request.POST.get("note", "")[:2000],
+        )
+    except WorkflowError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        return _after_post(request, complaint.tracking_no, error=exc)
+    return _after_post(request, complaint.tracking_no)
+
+
 def _number(tracking_no: str) -> str:
     """The tracking number of a URL, canonical; a malformed one is a page not found."""
     try:
@@ -300,14 +339,17 @@ def _complaint_context(
         for r in related_complaints(actor=actor, complaint=complaint)
     ]
     files = list(complaint.attachments.all())
-    from tanjai.notifications.models import Notification
+    from tanjai.notifications.views import notices_context
 
-    notices = list(
-        Notification.objects.filter(complaint=complaint, to_customer=True).order_by("created_at")
-    )
+    handles_customer = action_permitted_any(actor, complaint)
     return {
-        "notices": notices,
-        "may_resend": action_permitted_any(actor, complaint),
+        **notices_context(
+            actor=actor,
+            complaint=complaint,
+            handles_customer=handles_customer,
+            sees_identity=sees_identity,
+        ),
+        "may_resend": handles_customer,
         "c": complaint,
         "description": text(complaint.description),
         "sees_identity": sees_identity,

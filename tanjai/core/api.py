@@ -5,9 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja import Schema
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from tanjai.accounts.scope import Actor, actor_for
+
+
+class ErrorOut(Schema):
+    """Every error the API answers (400, 401, 403, 404, 409, 429) has this shape."""
+
+    detail: str = Field(description="What went wrong, in the request's language")
+    errors: dict[str, list[str]] = Field(
+        description="Messages per field (the body's or the parameter's name); "
+        "empty when the error is not about one field"
+    )
+
+
+def error_body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"detail": detail, "errors": errors or {}}
 
 
 class BearerToken(HttpBearer):

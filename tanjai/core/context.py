@@ -12,7 +12,11 @@ def staff_links(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     from tanjai.accounts.scope import actor_for
+    from tanjai.complaints.workflow import REGISTER_ROLES
     from tanjai.reports.scope import REPORT_ROLES
 
     actor = actor_for(user)  # cached on the user for the request
-    return {"can_report": actor.has_any(REPORT_ROLES)}
+    return {
+        "can_report": actor.has_any(REPORT_ROLES),
+        "can_register": actor.has_any(REGISTER_ROLES),
+    }

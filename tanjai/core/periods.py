@@ -9,9 +9,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tanjai.core.dates import THAI_MONTHS, format_date
+from tanjai.core import dates
+from tanjai.core.dates import (
+    ENGLISH_MONTH_NAMES,
+    ENGLISH_MONTHS,
+    THAI_MONTH_NAMES,
+    THAI_MONTHS,
+    format_date,
+)
 
 BE = 543
 
@@ -39,14 +47,32 @@ class Period:
 
     @property
     def label(self) -> str:
-        """In Thai, with Buddhist-Era years."""
+        """As a person reads it, in the active language: Thai with Buddhist-Era years
+        ("ไตรมาส 1 ปีงบประมาณ 2570"), or English ("FY2570 Q1 (Oct-Dec 2026)")."""
+        return self.label_in(get_language() or "th")
+
+    def label_in(self, language: str, *, long_months: bool = False) -> str:
+        english = language.startswith("en")
+        fy = fiscal_year(self.first) + BE
         if self.kind == "month":
-            return f"{THAI_MONTHS[self.first.month - 1]} {self.first.year + BE}"
+            if english:
+                return f"{ENGLISH_MONTH_NAMES[self.first.month - 1]} {self.first.year}"
+            names = THAI_MONTH_NAMES if long_months else THAI_MONTHS
+            return f"{names[self.first.month - 1]} {self.first.year + BE}"
         if self.kind == "year":
-            return f"ปีงบประมาณ {fiscal_year(self.first) + BE}"
+            if english:
+                return f"FY{fy} (Oct {self.first.year} - Sep {self.last.year})"
+            return f"ปีงบประมาณ {fy}"
         if self.kind == "quarter":
-            return f"ไตรมาส {self.code[-1]} ปีงบประมาณ {fiscal_year(self.first) + BE}"
-        return f"{thai_day(self.first)} – {thai_day(self.last)}"
+            if english:
+                months = (
+                    f"{ENGLISH_MONTHS[self.first.month - 1]}-{ENGLISH_MONTHS[self.last.month - 1]}"
+                )
+                return f"FY{fy} Q{self.code[-1]} ({months} {self.last.year})"
+            return f"ไตรมาส {self.code[-1]} ปีงบประมาณ {fy}"
+        first = format_date(self.first, language=language, with_time=False)
+        last = format_date(self.last, language=language, with_time=False)
+        return f"{first} – {last}"
 
     def previous(self) -> Period:
         """The period of the same length just before, for comparisons."""
@@ -60,6 +86,35 @@ class Period:
         last = self.first - timedelta(days=1)
         first = last - timedelta(days=days - 1)
         return Period("range", first, last, f"{first.isoformat()}..{last.isoformat()}")
+
+
+def recent_periods(*, today: date | None = None, months: int = 24) -> dict[str, list[Period]]:
+    """The periods a person picks a report for, newest first: the months, fiscal quarters
+    and fiscal years of the last `months` months (the current ones included)."""
+    today = today or timezone.localdate()
+    month_list = []
+    first = today.replace(day=1)
+    for _n in range(months):
+        month_list.append(month_period(first))
+        first = (first - timedelta(days=1)).replace(day=1)
+    quarters: list[Period] = []
+    years: list[Period] = []
+    for month in month_list:
+        quarter = quarter_period(month.first)
+        if quarter not in quarters:
+            quarters.append(quarter)
+        year = year_period(fiscal_year(month.first))
+        if year not in years:
+            years.append(year)
+    return {"month": month_list, "quarter": quarters, "year": years}
+
+
+def day_parse(text: str) -> date:
+    """A day as a person types it (15/10/2569, 15/10/69, 15 ต.ค. 2569, 2026-10-15)."""
+    day = dates.day_parse(text or "")
+    if day is None:
+        raise PeriodError(_("%(text)s is not a date: write it as 15/10/2569.") % {"text": text})
+    return day
 
 
 def thai_day(day: date) -> str:

@@ -102,3 +102,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_safe(value: str) -> str:
     """A cell a spreadsheet will not run as a formula (CSV injection)."""
     return "'" + value if value.startswith(FORMULA_START) else value
+
+
+_TONE_MARKS = re.compile("[\u0e47-\u0e4c]")
+_LEADING_VOWEL = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
+
+
+def thai_sort_key(text: str) -> str:
+    """Thai dictionary order for names: a leading vowel (เ แ โ ใ ไ) sorts under the
+    consonant it is written before, and tone marks count only to break ties, so เชียงใหม่
+    comes under ช and ไชยา after ชลบุรี."""
+    plain = _LEADING_VOWEL.sub(r"\2\1", _TONE_MARKS.sub("", text))
+    return plain + "\u0000" + "".join(_TONE_MARKS.findall(text))

@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tanjai.accounts.scope import actor_for
 from tanjai.complaints.action_forms import error_items
 from tanjai.complaints.errors import WorkflowError
+from tanjai.improvement.forms import ActionAssignForm
 from tanjai.improvement.models import ActionStatus, ActionUpdate, ImprovementAction
 from tanjai.improvement.services import (
     COMMITTEE,
@@ -27,7 +28,6 @@ from tanjai.improvement.services import (
     issue_get,
     issues_visible,
 )
-from tanjai.organisation.models import Unit
 from tanjai.reference.models import Subcategory
 
 
@@ -96,44 +96,49 @@ def issue_page(request: HttpRequest, pk: int) -> HttpResponse:
         issue = issue_get(actor, pk)
     except WorkflowError:
         raise Http404 from None
+    committee = actor.has_any(COMMITTEE)
+    if request.GET.get("fragment") == "owners":
+        # The owner list for the unit just chosen (HTMX, when the unit changes).
+        if not committee:
+            raise PermissionDenied
+        owners = ActionAssignForm(initial={"unit": request.GET.get("unit", "")})
+        return render(request, "improvement/_owner_field.html", {"assign": owners})
     error: WorkflowError | None = None
     posted: Any = {}
-    if request.method == "POST":
-        posted = request.POST
-        try:
-            if posted.get("form") == "action":
-                due = _date(posted.get("due_date", ""))
-                if due is None:
-                    from tanjai.complaints.errors import InvalidInput
-
-                    raise InvalidInput(
-                        _("The action is not valid."),
-                        errors={"due_date": [_("Give the due date as a date.")]},
-                    )
-                action_create(
-                    actor=actor,
-                    issue=issue,
-                    title=posted.get("title", ""),
-                    unit=posted.get("unit", ""),
-                    owner=posted.get("owner", "").strip(),
-                    due_date=due,
-                )
+    owners_url = reverse("staff-issue", kwargs={"pk": issue.pk}) + "?fragment=owners"
+    assign: ActionAssignForm | None = ActionAssignForm(owners_url=owners_url) if committee else None
+    status = 200
+    if request.method == "POST" and request.POST.get("form") == "action":
+        if not committee:
+            raise PermissionDenied  # action_create refuses them too; no form to show them
+        assign = ActionAssignForm(request.POST, owners_url=owners_url)
+        if assign.is_valid():
+            try:
+                action_create(actor=actor, issue=issue, **assign.cleaned_data)
+            except WorkflowError as exc:
+                # The service's refusals, shown on the fields they are about.
+                for name, messages in exc.errors.items():
+                    assign.add_error(name if name in assign.fields else None, messages)
+                error = None if exc.errors else exc
             else:
-                action_id = posted.get("action", "")
-                action = (
-                    issue.actions.filter(pk=int(action_id)).first() if action_id.isdigit() else None
-                )
-                if action is None:
-                    raise Http404
-                action_update(
-                    actor=actor,
-                    action=action,
-                    note=posted.get("note", ""),
-                    status=posted.get("status", ""),
-                    evidence=request.FILES.get("evidence"),
-                )
+                return redirect("staff-issue", pk=issue.pk)
+        status = 400
+    elif request.method == "POST":
+        posted = request.POST
+        action_id = posted.get("action", "")
+        action = issue.actions.filter(pk=int(action_id)).first() if action_id.isdigit() else None
+        if action is None:
+            raise Http404
+        try:
+            action_update(
+                actor=actor,
+                action=action,
+                note=posted.get("note", ""),
+                status=posted.get("status", ""),
+                evidence=request.FILES.get("evidence"),
+            )
         except WorkflowError as exc:
-            error = exc
+            error, status = exc, 400
         else:
             return redirect("staff-issue", pk=issue.pk)
     complaints = issue.complaints.select_related("category", "branch").order_by("-received_at")
@@ -154,14 +159,14 @@ def issue_page(request: HttpRequest, pk: int) -> HttpResponse:
             "complaint_count": issue.complaints.count(),
             "complaints_shown": complaints.count(),
             "today": timezone.localdate(),
-            "committee": actor.has_any(COMMITTEE),
-            "units": Unit.objects.filter(active=True).order_by("code"),
+            "committee": committee,
+            "assign": assign,
             "statuses": ActionStatus.choices,
             "error": error,
             "error_items": error_items(error, labels={}) if error else [],
             "posted": posted,
         },
-        status=400 if error else 200,
+        status=status,
     )
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tanjai.accounts.scope import actor_for
+from tanjai.accounts.scope import Actor, actor_for
 from tanjai.complaints.action_forms import error_items
 from tanjai.complaints.attachments import attachment_add, attachments_check, kind_for_upload
 from tanjai.complaints.errors import InvalidInput, WorkflowError
 from tanjai.complaints.models import AttachmentKind
 from tanjai.complaints.selectors import complaints_visible_to, identity_visible
+from tanjai.complaints.workflow import REGISTER_ROLES
 from tanjai.intake.forms import ComplaintEntryForm
 from tanjai.intake.inputs import phone_normalise
 from tanjai.intake.services import complaint_register
@@ -24,9 +26,18 @@ from tanjai.reference.models import Category
 MAX_FILES = 10
 
 
+def _registering_actor(request: HttpRequest) -> Actor:
+    """The signed-in user, if their role may register complaints (step 1); else 403, rather
+    than a form that can only be refused once it is filled in."""
+    actor = actor_for(request.user)
+    if not actor.has_any(REGISTER_ROLES):
+        raise PermissionDenied(_("Your role does not allow registering complaints."))
+    return actor
+
+
 @login_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    actor = actor_for(request.user)
+    actor = _registering_actor(request)
     form = ComplaintEntryForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
@@ -74,7 +85,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },
-        status=400 if error else 200,
+        status=400 if error or form.errors else 200,
     )
 
 
@@ -105,7 +116,7 @@ def complaint_registered(request: HttpRequest, tracking_no: str) -> HttpResponse
 @login_required
 def customer_lookup(request: HttpRequest) -> HttpResponse:
     """Earlier complaints of the same account number or phone, within one's scope (HTMX)."""
-    actor = actor_for(request.user)
+    actor = _registering_actor(request)
     account = request.GET.get("customer_account_no", "").strip()
     phone = request.GET.get("customer_phone", "").strip()
     try:

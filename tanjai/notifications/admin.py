@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from tanjai.notifications.customer import notice_render
-from tanjai.notifications.models import NoticeTemplate
+from tanjai.notifications.models import LocalSms, NoticeTemplate
 
 SAMPLE = {
     "tracking_no": "69-0001234-7",
@@ -35,3 +35,18 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
     form = NoticeTemplateForm
     list_display = ["event", "channel", "subject", "active"]
     list_filter = ["event", "channel", "active"]
+
+
+@admin.register(LocalSms)
+class LocalSmsAdmin(admin.ModelAdmin):
+    """The local outbox, read-only: what customers would have received by SMS."""
+
+    list_display = ["stored_at", "to", "text"]
+    search_fields = ["to", "text"]
+    readonly_fields = ["notification", "to", "text", "stored_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

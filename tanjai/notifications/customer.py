@@ -1,19 +1,24 @@
 """Notices to the complainant: registered, the plan told, fixed, closed (with the survey).
 
 Written to the outbox in the same transaction as the event; sent by a background task on
-the customer's own channel first (LINE for a LINE complaint, then SMS, then e-mail), none
-to an anonymous complainant. The outbox row's key makes a repeat a no-op, and the key is
-passed on to the gateway so that a retried send is not delivered twice."""
+the customer's own channel first (LINE for a LINE complaint, then SMS to a mobile, then
+e-mail), none to an anonymous complainant. When none of those reaches the customer (no SMS
+backend, a landline), the notice is a task for the centre: the words to read out on the
+telephone, done through the workflow's contact log. The outbox row's key makes a repeat a
+no-op, and the key is passed on to the gateway so that a retried send is not delivered twice."""
 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tanjai.complaints.models import Complaint, Event
 from tanjai.core.dates import format_date
@@ -23,6 +28,10 @@ from tanjai.notifications.models import (
     Notification,
     NotificationStatus,
 )
+from tanjai.notifications.transports import sms_backend
+
+if TYPE_CHECKING:
+    from tanjai.accounts.scope import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +47,53 @@ NOTICE_FOR_ACTION = {
 }
 
 
+# Thai mobile numbers (06, 08, 09, ten digits) take SMS; a landline (nine digits) does not.
+_MOBILE = re.compile(r"0[689]\d{8}")
+# Channels where the officer who registers the complaint talks with the customer, who hears
+# the tracking number there and then.
+SPOKEN_CHANNELS = frozenset({"phone", "cc1662", "walk_in"})
+
+
+def customer_mobile(complaint: Complaint) -> str:
+    """The customer's mobile number (the main one, else the other), or ""."""
+    for number in (complaint.customer_phone, complaint.customer_phone_alt):
+        digits = re.sub(r"\D", "", number or "")
+        if _MOBILE.fullmatch(digits):
+            return digits
+    return ""
+
+
 def customer_channel(complaint: Complaint) -> tuple[str, str] | None:
-    """(channel, address) to reach the complainant on, or None (anonymous, no contact)."""
+    """(channel, address) to reach the complainant on, or None (anonymous, no contact).
+
+    Last comes "phone": no channel sends to this customer, so a person must tell them."""
     if complaint.anonymous:
         return None
     if complaint.customer_line_user_id and settings.LINE_CHANNEL_ACCESS_TOKEN:
         return "line", complaint.customer_line_user_id
     if complaint.customer_messenger_id and settings.FACEBOOK_PAGE_ACCESS_TOKEN:
         return "facebook", complaint.customer_messenger_id
-    if complaint.customer_phone and settings.SMS_GATEWAY_URL:
-        return "sms", complaint.customer_phone
+    mobile = customer_mobile(complaint)
+    if mobile and sms_backend() != "none":
+        return "sms", mobile
     if complaint.customer_email:
         return "email", complaint.customer_email
+    if number := complaint.customer_phone or complaint.customer_phone_alt:
+        return "phone", number
     return None
+
+
+def told_in_the_event(complaint: Complaint, event: Event) -> bool:
+    """Whether the action was itself a conversation with the customer, who heard its news
+    there: a telephone or counter registration, the plan told (step 4 is the centre telling
+    them), a closing call that reached them. Such a notice needs no telephone call."""
+    if event.action == "register":
+        return complaint.channel.code in SPOKEN_CHANNELS
+    if event.action == "inform_customer":
+        return True
+    if event.action == "close":
+        return bool(event.data.get("customer_reached"))
+    return False
 
 
 def _template(event: str, channel: str) -> NoticeTemplate | None:
@@ -63,12 +106,12 @@ def public_url(path: str) -> str:
 
 
 def notice_context(complaint: Complaint, event: Event) -> dict[str, str]:
-    from tanjai.portal.survey import survey_token
+    from tanjai.portal.survey import survey_url as survey_link
 
     promised = event.data.get("promised_at")
     survey_url = ""
     if event.action == "close" and complaint.satisfaction is None:
-        survey_url = public_url(reverse("portal-survey", args=[survey_token(complaint)]))
+        survey_url = survey_link(complaint)
     return {
         "tracking_no": complaint.tracking_no,
         "category": complaint.category.name_th,
@@ -108,6 +151,11 @@ def customer_notify(*, complaint: Complaint, event: Event) -> Notification | Non
 
         words = {e: (s, b) for e, s, b in DEFAULTS}[notice]
         subject, body = notice_render(*words, notice_context(complaint, event))
+    status, told_by = NotificationStatus.PENDING, None
+    if channel == "phone":  # nothing to send: a task for the centre, unless already said
+        told = told_in_the_event(complaint, event)
+        status = NotificationStatus.TOLD if told else NotificationStatus.TO_TELL
+        told_by = event if told else None
     notification, created = Notification.objects.get_or_create(
         idempotency_key=f"customer:event:{event.pk}",
         defaults={
@@ -118,9 +166,12 @@ def customer_notify(*, complaint: Complaint, event: Event) -> Notification | Non
             "complaint": complaint,
             "event": event,
             "to_customer": True,
+            "status": status,
+            "contact_event": told_by,
+            "sent_at": event.at if told_by else None,
         },
     )
-    if created:
+    if created and status == NotificationStatus.PENDING:
         pk = notification.pk
         transaction.on_commit(lambda: _enqueue(pk))
     return notification
@@ -142,3 +193,58 @@ def notice_resend(*, notification: Notification) -> bool:
             pk = notification.pk
             transaction.on_commit(lambda: _enqueue(pk))
     return bool(updated)
+
+
+def notice_told(
+    *, notification_id: int, actor: Actor, reached: bool, note: str = ""
+) -> Notification | None:
+    """The centre telephoned the customer with a notice's words, reached or not. The call is
+    a contact with the customer, logged through the workflow's one door (contact_log, which
+    checks the actor's right and the complaint's state); the task is then done. None if it
+    was no longer a task (another officer did it meanwhile)."""
+    from tanjai.complaints.services import complaint_act
+
+    with transaction.atomic():
+        notice = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, to_customer=True, status=NotificationStatus.TO_TELL)
+            .first()
+        )
+        if notice is None or notice.complaint_id is None:
+            return None
+        tracking_no = Complaint.objects.values_list("tracking_no", flat=True).get(
+            pk=notice.complaint_id
+        )
+        complaint_act(
+            tracking_no=tracking_no,
+            actor=actor,
+            action="contact_log",
+            data={
+                "contact_method": "phone",
+                "customer_reached": reached,
+                # Never the notice's words: they may hold the survey link, and the event
+                # log is read by everyone who sees the complaint.
+                "note": note.strip() or str(_("Telephoned with the notice to the customer")),
+            },
+        )
+        # The complaint stays locked until this transaction ends: the last contact is ours.
+        contact = (
+            Event.objects.filter(complaint_id=notice.complaint_id, action="contact_log")
+            .order_by("-pk")
+            .first()
+        )
+        # Not reached: the task stays, to call again, until the centre has tried
+        # CALL_ATTEMPTS times; then it is closed as not reached (each try is in the log).
+        notice.attempts += 1
+        if reached:
+            notice.status = NotificationStatus.TOLD
+        elif notice.attempts >= CALL_ATTEMPTS:
+            notice.status = NotificationStatus.UNREACHED
+        notice.contact_event = contact
+        notice.sent_at = contact.at if reached and contact else None
+        notice.save(update_fields=["status", "attempts", "contact_event", "sent_at"])
+    return notice
+
+
+# How many times the centre calls a customer it cannot reach before it stops.
+CALL_ATTEMPTS = 3

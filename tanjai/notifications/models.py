@@ -10,11 +10,18 @@ class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    # A customer no channel reaches (no SMS backend, a landline): a task for the centre,
+    # done through a contact_log action (contact_event), reached or not.
+    TO_TELL = "to_tell", _("to tell by telephone")
+    TOLD = "told", _("told by staff")
+    UNREACHED = "unreached", _("telephoned, not reached")
 
 
 class Notification(models.Model):
     idempotency_key = models.CharField(max_length=200, unique=True)
-    channel = models.CharField(max_length=20)  # inbox, email (customer channels: see transports)
+    # inbox, email; to customers also sms, line, facebook (see transports) and phone
+    # (a person reads the words out: never sent by the worker).
+    channel = models.CharField(max_length=20)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -41,6 +48,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     # A notice to the complainant (SMS, LINE, e-mail) rather than to staff.
     to_customer = models.BooleanField(default=False)
+    # A telephone notice: the contact with the customer that told it (or tried to).
+    contact_event = models.ForeignKey(
+        "complaints.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -48,6 +59,27 @@ class Notification(models.Model):
             models.Index(fields=["user", "read_at"], name="notif_user_unread"),
             models.Index(fields=["status", "created_at"], name="notif_status"),
         ]
+
+
+class LocalSms(models.Model):
+    """An SMS kept here instead of sent (SMS_BACKEND "local", the embedded default's stand-in
+    for a gateway, as Django's console e-mail backend is for mail): what the customer would
+    have received, for a person trying Tanjai to read. One per notice, so a retry is a no-op."""
+
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, related_name="local_sms"
+    )
+    to = models.CharField(_("to"), max_length=20)
+    text = models.TextField(_("text"))
+    stored_at = models.DateTimeField(_("stored"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-stored_at", "-id"]
+        verbose_name = _("SMS in the local outbox")
+        verbose_name_plural = _("local SMS outbox")
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.text[:40]}"
 
 
 class NoticeEvent(models.TextChoices):

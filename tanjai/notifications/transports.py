@@ -34,13 +34,41 @@ def retry_key(notification: Notification) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"tanjai:{notification.idempotency_key}"))
 
 
-class SmsTransport(Transport):
-    """An HTTP SMS gateway: POST SMS_GATEWAY_URL with a bearer token and JSON
-    {"to", "text", "reference"}; the Idempotency-Key header lets it drop a repeat."""
+def sms_backend() -> str:
+    """The SMS backend, "gateway", "local" or "none": SMS_BACKEND, else the gateway when its
+    URL is set, else the embedded default's local outbox (none with DATABASE_URL). A gateway
+    without a URL sends nothing, so it is "none": customers are then told by telephone."""
+    chosen = settings.SMS_BACKEND or ("gateway" if settings.SMS_GATEWAY_URL else "")
+    if chosen == "gateway" and not settings.SMS_GATEWAY_URL:
+        return "none"
+    return chosen or settings.SMS_BACKEND_DEFAULT
+
+
+class LocalSmsTransport(Transport):
+    """Keeps the SMS in the local outbox (LocalSms) as delivered; nothing leaves the machine."""
 
     def send(self, notification: Notification) -> None:
-        if not settings.SMS_GATEWAY_URL:
-            raise TransportError("SMS_GATEWAY_URL is not set")
+        from tanjai.notifications.models import LocalSms
+
+        # One row per notice (its unique key): a second delivery stores nothing more.
+        LocalSms.objects.get_or_create(
+            notification=notification,
+            defaults={"to": notification.address, "text": notification.body},
+        )
+
+
+class SmsTransport(Transport):
+    """An HTTP SMS gateway: POST SMS_GATEWAY_URL with a bearer token and JSON
+    {"to", "text", "reference"}; the Idempotency-Key header lets it drop a repeat.
+    With the local backend, the local outbox instead."""
+
+    def send(self, notification: Notification) -> None:
+        backend = sms_backend()
+        if backend == "local":
+            LocalSmsTransport().send(notification)
+            return
+        if backend != "gateway":
+            raise TransportError("no SMS backend: SMS_GATEWAY_URL is not set")
         body = json.dumps(
             {
                 "to": notification.address,

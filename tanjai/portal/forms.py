@@ -8,8 +8,14 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from tanjai.core.text import thai_sort_key
+from tanjai.intake.forms import (
+    SubcategorySelect,
+    branches_by_thai_name,
+    category_choices_fill,
+    subcategory_check,
+)
 from tanjai.organisation.models import Branch
-from tanjai.reference.models import Category, Subcategory
 
 # A real person takes a few seconds to fill the form; a script posts at once.
 MIN_FILL_SECONDS = 3
@@ -36,7 +42,9 @@ def form_stamp_age(stamp: str) -> float | None:
 
 class PortalComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("What is the problem about?"))
-    subcategory = forms.ChoiceField(label=_("More precisely (optional)"), required=False)
+    subcategory = forms.ChoiceField(
+        label=_("More precisely (optional)"), required=False, widget=SubcategorySelect
+    )
     description = forms.CharField(
         label=_("Tell us what is wrong"),
         min_length=10,
@@ -73,27 +81,24 @@ class PortalComplaintForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["category"].choices = [("", _("Choose…"))] + [
-            (c.code, c.name) for c in Category.objects.filter(active=True)
-        ]
-        fields["subcategory"].choices = [("", "-")] + [
-            (s.code, f"{s.category.name}: {s.name}")
-            for s in Subcategory.objects.filter(active=True).select_related("category")
-        ]
+        category_choices_fill(self, first=[("", _("Choose…"))])
         provinces = (
             Branch.objects.filter(active=True)
             .exclude(province_th="")
-            .order_by("province_th")
+            .order_by()  # no ordering columns in the SELECT DISTINCT
             .values_list("province_th", flat=True)
             .distinct()
         )
-        fields["province"].choices = [("", "-")] + [(p, p) for p in provinces]
+        fields["province"].choices = [("", "-")] + [
+            (p, p) for p in sorted(provinces, key=thai_sort_key)
+        ]
         fields["branch"].choices = [("", _("I do not know: find it from the map or province"))] + [
-            (b.code, b.name) for b in Branch.objects.filter(active=True).order_by("name_th")
+            (b.code, b.name) for b in branches_by_thai_name()
         ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        subcategory_check(self)
         if data.get("website"):
             raise forms.ValidationError(_("The form could not be accepted."), code="bot")
         age = form_stamp_age(data.get("stamp", ""))

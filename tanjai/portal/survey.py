@@ -25,6 +25,23 @@ def survey_token(complaint: Complaint) -> str:
     return signing.dumps({"c": complaint.pk}, salt=_SALT, compress=True)
 
 
+def survey_url(complaint: Complaint) -> str:
+    """The survey's address as the customer opens it (valid SURVEY_VALID_FOR from now): in
+    the closing notice, and on the complaint page for the centre to read out, send or print."""
+    from django.urls import reverse
+
+    from tanjai.notifications.customer import public_url
+
+    return public_url(reverse("portal-survey", args=[survey_token(complaint)]))
+
+
+def survey_qr_svg(url: str) -> str:
+    """The address as a QR code, inline SVG sized by its viewBox (CSS sets the printed size)."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr", border=4)
+
+
 def survey_complaint(token: str) -> Complaint:
     try:
         data = signing.loads(token, salt=_SALT, max_age=SURVEY_VALID_FOR)

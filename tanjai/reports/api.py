@@ -1,19 +1,28 @@
-"""The four reports over the API: the same figures as the screen and the command line.
+"""The reports over the API: the same figures as the screen and the command line.
 
 GET /api/v1/reports/{report}?scope=org|region:N|branch:CODE&period=…&by=…&format=json|csv|xlsx
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Schema
+from pydantic import WithJsonSchema
 
 from tanjai.accounts.scope import actor_for
 from tanjai.complaints.errors import Forbidden, InvalidInput
+from tanjai.core.api import ErrorOut
 from tanjai.core.periods import PeriodError, period_parse
-from tanjai.reports.exports import CONTENT_TYPES, ReportError, report_build, report_file, to_json
+from tanjai.reports.exports import (
+    REPORTS,
+    ReportError,
+    report_build,
+    report_response,
+    to_json,
+)
 from tanjai.reports.scope import REPORT_ROLES, ScopeError, report_allowed, scope_of, scope_parse
 
 router = Router(tags=["reports"])
@@ -26,12 +35,29 @@ class ReportQuery(Schema):
     format: Literal["json", "csv", "xlsx", "pdf"] = "json"
 
 
+# Documented as the list of reports; checked in the view, so that an unknown name gets the
+# same translated answer as on the command line, in the error shape.
+ReportName = Annotated[
+    str, WithJsonSchema({"type": "string", "enum": list(REPORTS), "description": "The report"})
+]
+
+
 @router.get(
     "/{report}",
-    response={200: dict, 400: dict, 403: dict},
-    summary="One of the four reports: category-sla, satisfaction, resolved, results",
+    response={200: dict, 400: ErrorOut, 403: ErrorOut},
+    summary="A report: " + ", ".join(REPORTS),
+    description="JSON, or a file (`format` csv, xlsx or pdf). 403: the report, or the scope "
+    "asked for, is outside the caller's role or scope.",
 )
-def report_get(request: HttpRequest, report: str, q: Query[ReportQuery]) -> HttpResponse:
+def report_get(
+    request: HttpRequest, report: Path[ReportName], q: Query[ReportQuery]
+) -> HttpResponse:
+    if report not in REPORTS:
+        message = _("No report %(name)s; one of: %(names)s.") % {
+            "name": report,
+            "names": ", ".join(REPORTS),
+        }
+        raise InvalidInput(message, errors={"report": [message]})
     actor = actor_for(request.user)
     if not actor.has_any(REPORT_ROLES):
         raise Forbidden("Reports are outside your role.")
@@ -48,18 +74,12 @@ def report_get(request: HttpRequest, report: str, q: Query[ReportQuery]) -> Http
         data = report_build(report, scope=scope, period=period, by=q.by, actor=actor)
     except ReportError as exc:
         raise InvalidInput(str(exc)) from None
-    response = HttpResponse(report_file(data, q.format), content_type=CONTENT_TYPES[q.format])
-    if q.format != "json":
-        response["Content-Disposition"] = (
-            f'attachment; filename="{report}-{scope.code.replace(":", "-")}-{period.code}.{q.format}"'
-        )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return report_response(data, q.format, attachment=q.format != "json")
 
 
 @router.get(
     "/monthly/{month}/datacenter",
-    response={200: dict, 400: dict, 403: dict},
+    response={200: dict, 400: ErrorOut, 403: ErrorOut},
     summary="A month as the regions submitted it, in the Data Center's format (tanjai-monthly/1)",
 )
 def datacenter_get(request: HttpRequest, month: str) -> HttpResponse:

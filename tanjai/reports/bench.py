@@ -126,3 +126,74 @@ def reports_bench(
         met = "(info)" if not target else ("yes" if ms < target else "**no**")
         out(f"| {label} | {ms:.1f} | {target or '-'} | {met} |")
     return rows
+
+
+def files_bench(*, repeat: int = 3, out: Callable[[str], None] = print) -> list[tuple]:
+    """Each report as the documents people download: the time to build the report and to
+    make its PDF and its XLSX, the PDF's pages, for the organisation and for a typical and
+    the busiest branch (the resolved list grows with the scope: a few hundred rows for a
+    branch's month, tens of thousands for the organisation's)."""
+    from django.utils import translation
+
+    from tanjai.core.periods import quarter_period
+    from tanjai.reports.exports import report_build, report_file
+
+    today = timezone.localdate()
+    last_month = month_period(today.replace(day=1) - timedelta(days=1))
+    fy = year_period(fiscal_year(today) - 1)
+    quarter = quarter_period(last_month.first)
+    if quarter.end > timezone.now():  # the last whole quarter
+        quarter = quarter_period(quarter.first - timedelta(days=1))
+    counts = list(
+        Complaint.objects.filter(fixed_at__gte=last_month.start, fixed_at__lt=last_month.end)
+        .values("branch__code")
+        .annotate(n=Count("id"))
+        .order_by("n")
+    )
+    typical = counts[len(counts) // 2]["branch__code"] if counts else None
+    busiest = counts[-1]["branch__code"] if counts else None
+    cases: list[tuple[str, str, Any]] = [
+        ("category-sla", "org", fy),
+        ("satisfaction", "org", fy),
+        ("results", "org", fy),
+        ("evaluation", "org", fy),
+        ("krs-quarter", "org", quarter),
+    ]
+    for code in dict.fromkeys(c for c in (typical, busiest) if c):
+        cases.append(("resolved", f"branch:{code}", last_month))
+    cases.append(("resolved", "org", last_month))
+    rows: list[tuple] = []
+    with translation.override("th"):
+        for name, scope_code, period in cases:
+            scope = scope_parse(scope_code)
+
+            def build(n: str = name, s: Any = scope, p: Any = period) -> dict[str, Any]:
+                return report_build(n, scope=s, period=p)
+
+            built_ms, report = _median_ms(build, repeat, 0)
+
+            def as_pdf(r: dict[str, Any] = report) -> bytes:
+                return report_file(r, "pdf")
+
+            def as_xlsx(r: dict[str, Any] = report) -> bytes:
+                return report_file(r, "xlsx")
+
+            pdf_ms, pdf = _median_ms(as_pdf, repeat, 0)
+            xlsx_ms, xlsx = _median_ms(as_xlsx, repeat, 0)
+            count = len(report.get("rows", [])) or sum(
+                len(v) for v in report.values() if isinstance(v, list)
+            )
+            pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page")
+            rows.append(
+                (f"{name}, {scope_code}, {period.code}", count, built_ms, pdf_ms, pages,
+                 len(pdf), xlsx_ms, len(xlsx))
+            )  # fmt: skip
+    out("")
+    out("| report | rows | build ms | PDF ms | PDF pages | PDF KB | XLSX ms | XLSX KB |")
+    out("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for label, count, built, pdf_ms, pages, pdf_size, xlsx_ms, xlsx_size in rows:
+        out(
+            f"| {label} | {count:,} | {built:.0f} | {pdf_ms:.0f} | {pages:,} | "
+            f"{pdf_size / 1024:,.0f} | {xlsx_ms:.0f} | {xlsx_size / 1024:,.0f} |"
+        )
+    return rows

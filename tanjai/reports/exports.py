@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tanjai.core.dates import BANGKOK
 from tanjai.core.periods import Period
@@ -20,6 +22,14 @@ from tanjai.reports.scope import Scope, ScopeError
 from tanjai.reports.selectors import SLA_KEYS
 
 REPORTS = ("category-sla", "satisfaction", "resolved", "results", "krs-quarter", "evaluation")
+REPORT_CHOICES = [
+    ("category-sla", gettext_lazy("Complaints by category and SLA")),
+    ("results", gettext_lazy("Results of complaint handling")),
+    ("satisfaction", gettext_lazy("Customer satisfaction")),
+    ("resolved", gettext_lazy("Complaints fixed")),
+    ("krs-quarter", gettext_lazy("The quarter for ครส. (organisation)")),
+    ("evaluation", gettext_lazy("Evaluation of the process (สสส.)")),
+]
 
 
 class ReportError(ValueError):
@@ -79,9 +89,10 @@ class Table:
     rows: list[dict[str, Any]]
 
 
-def _sla_columns() -> list[Column]:
-    labels = {
-        "received": _("Received"),
+def sla_labels() -> dict[str, str]:
+    """How people name the category-sla figures, on screen and in every file."""
+    return {
+        "received": _("Received (complaints)"),
         "closed_within_sla": _("Closed within the target"),
         "closed_over_sla": _("Closed over the target"),
         "open_within_sla": _("Open, within the target"),
@@ -93,13 +104,17 @@ def _sla_columns() -> list[Column]:
         "not_informed_over_24h": _("Not told yet, over 24 h"),
         "inform_not_applicable": _("Ended without being told"),
     }
+
+
+def _sla_columns() -> list[Column]:
+    labels = sla_labels()
     return [Column(k, str(labels[k])) for k in SLA_KEYS]
 
 
 def _figure_columns(*keys: str) -> list[Column]:
     """Columns of the results' figures, each with one heading wherever it appears."""
     figures = {
-        "received": (_("Received"), "int"),
+        "received": (_("Received (complaints)"), "int"),
         "closed": (_("Closed"), "int"),
         "ended_otherwise": (_("Ended otherwise"), "int"),
         "open": (_("Still open"), "int"),
@@ -183,9 +198,9 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
                 _("Complaints whose fix was completed"),
                 [
                     Column("tracking_no", _("Tracking number"), "text"),
-                    Column("branch", _("Branch"), "text"),
-                    Column("category", _("Category"), "text"),
-                    Column("subcategory", _("Subcategory"), "text"),
+                    Column("branch_name", _("Branch"), "text"),
+                    Column("category_name", _("Category"), "text"),
+                    Column("subcategory_name", _("Subcategory"), "text"),
                     Column("district", _("District"), "text"),
                     Column("province", _("Province"), "text"),
                     Column("received_at", _("Received"), "datetime"),
@@ -242,7 +257,10 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
             Table(
                 "subcategories",
                 _("Most frequent problems"),
-                [Column("name", _("Subcategory"), "text"), Column("received", _("Received"))],
+                [
+                    Column("name", _("Subcategory"), "text"),
+                    Column("received", _("Received (complaints)")),
+                ],
                 report["top_subcategories"],
             ),
             Table(
@@ -251,7 +269,7 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
                 [
                     Column("district", _("District"), "text"),
                     Column("province", _("Province"), "text"),
-                    Column("received", _("Received")),
+                    Column("received", _("Received (complaints)")),
                 ],
                 report["top_places"],
             ),
@@ -272,7 +290,7 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
                 Column("district", _("District"), "text"),
                 Column("province", _("Province"), "text"),
                 Column("subcategory_name", _("Subcategory"), "text"),
-                Column("received", _("Received")),
+                Column("received", _("Received (complaints)")),
                 Column("months", _("Months with complaints")),
             ], report["recurring"]),
             Table("actions", _("Improvement actions"), [
@@ -297,25 +315,25 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
             _steps_table(report),
             Table("side-by-side", _("Side by side"), [
                 Column("unit_name", _("Unit"), "text"),
-                Column("received", _("Received")),
+                Column("received", _("Received (complaints)")),
                 *shares,
                 Column("mean_hours_to_close", _("Mean hours to close"), "hours"),
             ], report["side_by_side"]),
             Table("over-time", _("Month by month"), [
                 Column("month_name", _("Month"), "text"),
-                Column("received", _("Received")),
+                Column("received", _("Received (complaints)")),
                 *shares,
             ], report["over_time"]),
             Table("channels", _("Channel mix"), [
                 Column("channel_name", _("Channel"), "text"),
-                Column("received", _("Received")),
+                Column("received", _("Received (complaints)")),
                 Column("share", _("Share"), "share"),
             ], report["channel_mix"]),
             Table("repeat-places", _("Places with repeated complaints"), [
                 Column("district", _("District"), "text"),
                 Column("province", _("Province"), "text"),
                 Column("subcategory_name", _("Subcategory"), "text"),
-                Column("received", _("Received")),
+                Column("received", _("Received (complaints)")),
             ], report["repeat_places"]),
         ]  # fmt: skip
     raise ReportError(name)
@@ -434,3 +452,14 @@ def report_file(report: dict[str, Any], fmt: str) -> bytes:
 
         return to_pdf(report)
     raise ReportError(_("Format is one of: json, csv, xlsx, pdf."))
+
+
+def report_response(report: dict[str, Any], fmt: str, *, attachment: bool = True) -> HttpResponse:
+    """A report as the file a browser or a program downloads (the staff pages and the API),
+    named after the report, its scope and its period; never cached."""
+    response = HttpResponse(report_file(report, fmt), content_type=CONTENT_TYPES[fmt])
+    if attachment:
+        name = f"{report['report']}-{report['scope'].replace(':', '-')}-{report['period']}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

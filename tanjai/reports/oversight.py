@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tanjai.core.periods import Period, month_period
 from tanjai.organisation.models import Branch, Region
+from tanjai.organisation.selectors import branch_order
 from tanjai.reference.models import Category, Channel, Subcategory
 from tanjai.reports.models import (
     ReportCell,
@@ -62,7 +63,7 @@ def krs_quarter(
         figures = _sla_figures(sums[key], live.get(key))
         region = regions[key[0]]
         by_region.append(
-            {"region": region.number, "region_name": region.name_th, **figures, **_shares(figures)}
+            {"region": region.number, "region_name": region.name, **figures, **_shares(figures)}
         )
     by_category = category_sla(scope=org, period=period, now=now)
     trend = []
@@ -171,13 +172,12 @@ def evaluation(*, scope: Scope, period: Period, now: datetime | None = None) -> 
     totals = _summed(ReportStepCell, [unit_key, "step"], scope, period, ["n", "seconds"])
     order: dict[int, Any]
     if unit_key == "region_id":
-        labels = {r.pk: (str(r.number), r.name_th) for r in Region.objects.all()}
+        labels = {r.pk: (str(r.number), r.name) for r in Region.objects.all()}
         order = {r.pk: r.number for r in Region.objects.all()}
     else:
-        labels = {
-            b.pk: (b.code, b.name_th) for b in Branch.objects.filter(pk__in=[k[0] for k in sums])
-        }
-        order = {pk: code for pk, (code, _name) in labels.items()}
+        found = Branch.objects.filter(pk__in=[k[0] for k in sums])
+        labels = {b.pk: (b.code, b.name) for b in found}
+        order = {b.pk: branch_order(b) for b in found}  # by their Thai names
     side_by_side = []
     for key in sorted(sums, key=lambda k: order[k[0]]):
         m = sums[key]

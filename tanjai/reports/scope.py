@@ -23,7 +23,11 @@ class Scope:
     region_id: int | None = None
     branch_id: int | None = None
     code: str = "org"
-    label: str = "กปภ. ทั้งองค์กร"
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label and self.level == "org":
+            object.__setattr__(self, "label", str(_("PWA, whole organisation")))
 
     def q(self, prefix: str = "") -> Q:
         if self.level == "branch":
@@ -80,7 +84,7 @@ def scope_parse(text: str) -> Scope:
     if kind == "region" and key.isdigit():
         region = Region.objects.filter(number=int(key)).first()
         if region is not None:
-            return Scope("region", region_id=region.pk, code=value, label=region.name_th)
+            return Scope("region", region_id=region.pk, code=value, label=region.name)
     elif kind == "branch" and key:
         branch = Branch.objects.filter(code=key.lower()).first()
         if branch is not None:
@@ -89,7 +93,7 @@ def scope_parse(text: str) -> Scope:
                 region_id=branch.region_id,
                 branch_id=branch.pk,
                 code=f"branch:{branch.code}",
-                label=branch.name_th,
+                label=branch.name,
             )
     raise ScopeError(
         _("%(text)s is not a scope: give org, region:N or branch:CODE.") % {"text": text}
@@ -103,7 +107,7 @@ def scope_of(actor: Actor) -> Scope:
     if actor.scope_level == "region" and actor.region_id:
         region = Region.objects.get(pk=actor.region_id)
         return Scope(
-            "region", region_id=region.pk, code=f"region:{region.number}", label=region.name_th
+            "region", region_id=region.pk, code=f"region:{region.number}", label=region.name
         )
     branch = Branch.objects.filter(pk=actor.branch_id or 0).first()
     if branch is None:
@@ -113,5 +117,5 @@ def scope_of(actor: Actor) -> Scope:
         region_id=branch.region_id,
         branch_id=branch.pk,
         code=f"branch:{branch.code}",
-        label=branch.name_th,
+        label=branch.name,
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from tanjai.complaints.models import Complaint
 from tanjai.core.periods import Period, month_period
 from tanjai.organisation.models import Branch
+from tanjai.organisation.selectors import branch_order
 from tanjai.reference.models import Category, Channel, Subcategory
 from tanjai.reports.models import (
     BUCKET_HOURS,
@@ -280,9 +281,9 @@ def satisfaction(
             for k, m in sorted(by_category.items(), key=lambda i: categories[i[0][0]].order)
         ],
         "by_branch": [
-            {"branch": branches[k[0]].code, "branch_name": branches[k[0]].name_th}
+            {"branch": branches[k[0]].code, "branch_name": branches[k[0]].name}
             | _satisfaction_figures(m)
-            for k, m in sorted(by_branch.items(), key=lambda i: branches[i[0][0]].code)
+            for k, m in sorted(by_branch.items(), key=lambda i: branch_order(branches[i[0][0]]))
         ],
         "comments": [
             {
@@ -315,9 +316,13 @@ def resolved(*, scope: Scope, period: Period, limit: int | None = None) -> dict[
             {
                 "tracking_no": c.tracking_no,
                 "branch": c.branch.code,
+                "branch_name": c.branch.name,
                 "category": c.category.code,
+                "category_name": c.category.name,
                 "subcategory": c.subcategory.code if c.subcategory else "",
+                "subcategory_name": c.subcategory.name if c.subcategory else "",
                 "channel": c.channel.code,
+                "channel_name": c.channel.name,
                 "district": c.district,
                 "province": c.province,
                 "status": c.status,

@@ -8,20 +8,23 @@ them: the month's page shows the difference between the submitted and the curren
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.errors import Conflict, Forbidden, InvalidInput
+from tanjai.core.dates import format_date
 from tanjai.core.periods import Period, month_period
 from tanjai.organisation.models import Branch, Region
+from tanjai.organisation.selectors import branches_in_thai_order
 from tanjai.reports.models import (
     MonthlySubmission,
     ReportCell,
@@ -132,6 +135,15 @@ def figures_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any
             changes.append(
                 {"category": "", "figure": key, "was": old.get(key, 0), "now": new.get(key, 0)}
             )
+    # A region's: a branch whose month arrived (or was revised) since the last version.
+    old_branches = {b["branch"]: b["version"] for b in old.get("branches", [])}
+    for branch in new.get("branches", []):
+        was = old_branches.get(branch["branch"], 0)
+        if was != branch["version"]:
+            changes.append(
+                {"category": "", "figure": f"branch:{branch['branch']}", "was": was,
+                 "now": branch["version"]}
+            )  # fmt: skip
     return changes
 
 
@@ -150,8 +162,8 @@ def latest(
     return qs.filter(region_id=region.pk if region else region_id or 0).order_by("-version").first()
 
 
-def _month_closed(month: date) -> None:
-    if month_period(month).end > timezone.now():
+def _month_closed(month: date, now: datetime) -> None:
+    if month_period(month).end > now:
         raise InvalidInput(
             _("%(month)s has not ended yet: a month is submitted once it is over.")
             % {"month": month_period(month).label}
@@ -167,6 +179,7 @@ def _submit(
     figures: dict[str, Any],
     actor: Actor,
     note: str,
+    now: datetime,
 ) -> MonthlySubmission:
     """The next version of a month's submission, recording what changed since the last;
     refused when nothing did."""
@@ -191,7 +204,7 @@ def _submit(
                 changes=changes,
                 note=note[:2000],
                 submitted_by_id=actor.user_id,
-                submitted_at=timezone.now(),
+                submitted_at=now,
             )
     except IntegrityError:
         raise Conflict(
@@ -200,13 +213,14 @@ def _submit(
 
 
 def branch_month_submit(
-    *, actor: Actor, branch: Branch, month: date, note: str = ""
+    *, actor: Actor, branch: Branch, month: date, note: str = "", now: datetime | None = None
 ) -> MonthlySubmission:
     """The branch reviews its month and submits it: its figures are frozen as they are now."""
+    now = now or timezone.now()
     if not (actor.is_admin or (actor.has_any(BRANCH_SUBMITTERS) and actor.branch_id == branch.pk)):
         raise Forbidden(_("Only the branch's own manager or centre submits its month."))
     month = month.replace(day=1)
-    _month_closed(month)
+    _month_closed(month, now)
     figures = branch_month_figures(branch, month_period(month))
     return _submit(
         level=SubmissionLevel.BRANCH,
@@ -216,26 +230,50 @@ def branch_month_submit(
         figures=figures,
         actor=actor,
         note=note,
+        now=now,
     )
+
+
+def overdue_days(deadline: date, submitted_at: Any = None, *, today: date | None = None) -> int:
+    """Days past the deadline: of a submission made late, or of one still missing."""
+    if submitted_at is not None:
+        day = timezone.localdate(submitted_at)
+    else:
+        day = today or timezone.localdate()
+    return max(0, (day - deadline).days)
 
 
 @dataclass
 class BranchState:
     branch: Branch
     submission: MonthlySubmission | None
+    deadline: date
+    in_region: int | None = None  # the branch's version the region's last report holds
+    today: date | None = None
+    first_at: datetime | None = None  # when version 1 was submitted
+
+    @property
+    def overdue(self) -> int:
+        """Days late: of the first submission (a revision made later is not lateness), or
+        so far if there is none."""
+        return overdue_days(self.deadline, self.first_at, today=self.today)
 
 
-def region_month_state(region: Region, month: date) -> list[BranchState]:
-    """Each active branch of the region with its latest submission of the month (or none)."""
-    branches = list(Branch.objects.filter(region=region, active=True).order_by("code"))
-    versions = {
-        row["branch_id"]: row["v"]
-        for row in MonthlySubmission.objects.filter(
-            level=SubmissionLevel.BRANCH, month=month, region=region
-        )
+def region_month_state(
+    region: Region, month: date, *, today: date | None = None
+) -> list[BranchState]:
+    """Each active branch of the region with its latest submission of the month (or none),
+    by the branches' Thai names."""
+
+    branches = branches_in_thai_order(Branch.objects.filter(region=region, active=True))
+    versions, firsts = {}, {}
+    for row in (
+        MonthlySubmission.objects.filter(level=SubmissionLevel.BRANCH, month=month, region=region)
         .values("branch_id")
-        .annotate(v=Max("version"))
-    }
+        .annotate(v=Max("version"), first=Min("submitted_at"))
+    ):
+        versions[row["branch_id"]] = row["v"]
+        firsts[row["branch_id"]] = row["first"]
     submissions = {
         s.branch_id: s
         for s in MonthlySubmission.objects.filter(
@@ -243,23 +281,112 @@ def region_month_state(region: Region, month: date) -> list[BranchState]:
         ).select_related("submitted_by")
         if versions.get(s.branch_id) == s.version
     }
-    return [BranchState(b, submissions.get(b.pk)) for b in branches]
+    deadline = deadline_of(SubmissionLevel.BRANCH, month)
+    states = [
+        BranchState(b, submissions.get(b.pk), deadline, today=today, first_at=firsts.get(b.pk))
+        for b in branches
+    ]
+    sent = latest(SubmissionLevel.REGION, month, region=region)
+    held = {b["branch"]: b["version"] for b in (sent.figures.get("branches", []) if sent else [])}
+    for state in states:
+        state.in_region = held.get(state.branch.code)
+    return states
+
+
+@dataclass
+class RegionMonth:
+    """A region's month as its officer reviews it before sending it to head office."""
+
+    region: Region
+    branches: list[BranchState]
+    submission: MonthlySubmission | None
+    deadline: date
+    branch_deadline: date
+    overdue: int  # days the region's first version was late, or is so far
+    arrived: list[dict[str, Any]]  # branches that arrived or changed since it was sent
+
+    @property
+    def submitted_count(self) -> int:
+        return sum(1 for s in self.branches if s.submission)
+
+    @property
+    def late_count(self) -> int:
+        return sum(1 for s in self.branches if s.submission is None and s.overdue)
+
+    @property
+    def may_send(self) -> bool:
+        """Once every branch has submitted, or, past the branches' deadline, once any has."""
+        if not self.submitted_count:
+            return False
+        return self.submitted_count == len(self.branches) or (
+            timezone.localdate() > self.branch_deadline
+        )
+
+
+def region_month(region: Region, month: date) -> RegionMonth:
+    states = region_month_state(region, month)
+    submission = latest(SubmissionLevel.REGION, month, region=region)
+    deadline = deadline_of(SubmissionLevel.REGION, month)
+    first = (
+        MonthlySubmission.objects.filter(level=SubmissionLevel.REGION, month=month, region=region)
+        .order_by("version")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    return RegionMonth(
+        region=region,
+        branches=states,
+        submission=submission,
+        deadline=deadline,
+        branch_deadline=deadline_of(SubmissionLevel.BRANCH, month),
+        overdue=overdue_days(deadline, first),
+        arrived=_arrived(states, submission),
+    )
+
+
+def _arrived(states: list[BranchState], sent: MonthlySubmission | None) -> list[dict[str, Any]]:
+    if sent is None:
+        return []
+    held = {b["branch"]: b["version"] for b in sent.figures.get("branches", [])}
+    return [
+        {"branch": s.branch, "was": held.get(s.branch.code), "now": s.submission.version}
+        for s in states
+        if s.submission and held.get(s.branch.code) != s.submission.version
+    ]
 
 
 def region_month_submit(
-    *, actor: Actor, region: Region, month: date, note: str = ""
+    *, actor: Actor, region: Region, month: date, note: str = "", now: datetime | None = None
 ) -> MonthlySubmission:
-    """The region consolidates its branches' submitted months and submits to head office.
-    Every active branch must have submitted; the figures are the sum of their submissions."""
+    """The region consolidates its branches' submitted months and submits to head office,
+    on time even if some branches have not submitted: those are named in the report and
+    flagged. A branch that submits later goes into the region's next version."""
     if not (actor.is_admin or (actor.has_any(REGION_SUBMITTERS) and actor.region_id == region.pk)):
         raise Forbidden(_("Only the region's own officers submit its month."))
+    now = now or timezone.now()
     month = month.replace(day=1)
-    _month_closed(month)
-    state = region_month_state(region, month)
-    missing = [s.branch.name_th for s in state if s.submission is None]
-    if missing:
+    _month_closed(month, now)
+    today = timezone.localdate(now)
+    state = region_month_state(region, month, today=today)
+    if not any(s.submission for s in state):
         raise InvalidInput(
-            _("Not every branch has submitted: %(branches)s.") % {"branches": ", ".join(missing)}
+            _("No branch of the region has submitted %(month)s yet: there is nothing to send.")
+            % {"month": month_period(month).label}
+        )
+    branch_due = deadline_of(SubmissionLevel.BRANCH, month)
+    if today <= branch_due and not all(s.submission for s in state):
+        # Before the branches' deadline a missing branch is not late: the region waits.
+        raise InvalidInput(
+            _(
+                "The branches have until %(deadline)s to submit; until then the region sends "
+                "once every branch has submitted (%(missing)s not yet)."
+            )
+            % {
+                "deadline": format_date(
+                    branch_due, language=get_language() or "th", with_time=False
+                ),
+                "missing": ", ".join(s.branch.name for s in state if s.submission is None),
+            }
         )
     parts = [s.submission.figures for s in state if s.submission]
     figures = figures_add(parts)
@@ -268,10 +395,16 @@ def region_month_submit(
             "branch": s.branch.code,
             "version": s.submission.version,
             "submitted_at": s.submission.submitted_at.isoformat(),
+            "overdue_days": s.overdue,
             "totals": s.submission.figures["totals"],
         }
         for s in state
         if s.submission
+    ]
+    figures["missing"] = [
+        {"branch": s.branch.code, "name": s.branch.name_th, "overdue_days": s.overdue}
+        for s in state
+        if s.submission is None
     ]
     return _submit(
         level=SubmissionLevel.REGION,
@@ -281,6 +414,14 @@ def region_month_submit(
         figures=figures,
         actor=actor,
         note=note,
+        now=now,
+    )
+
+
+def region_revision(region: Region, month: date) -> list[dict[str, Any]]:
+    """The branches whose month arrived or changed since the region last submitted."""
+    return _arrived(
+        region_month_state(region, month), latest(SubmissionLevel.REGION, month, region=region)
     )
 
 
@@ -292,11 +433,20 @@ def branch_revision(submission: MonthlySubmission) -> list[dict[str, Any]]:
 
 
 def datacenter_month(month: date) -> dict[str, Any]:
-    """What head office's Data Center pulls for a month: each region's latest submission."""
+    """What head office's Data Center pulls for a month: each region's latest submission,
+    whether it came late, and the branches it does not hold yet."""
     month = month.replace(day=1)
+    deadline = deadline_of(SubmissionLevel.REGION, month)
     regions = []
+    firsts = dict(
+        MonthlySubmission.objects.filter(level=SubmissionLevel.REGION, month=month)
+        .values("region_id")
+        .annotate(first=Min("submitted_at"))
+        .values_list("region_id", "first")
+    )
     for region in Region.objects.order_by("number"):
         submission = latest(SubmissionLevel.REGION, month, region=region)
+        figures = submission.figures if submission else None
         regions.append(
             {
                 "region": region.number,
@@ -304,12 +454,39 @@ def datacenter_month(month: date) -> dict[str, Any]:
                 "submitted": submission is not None,
                 "version": submission.version if submission else None,
                 "submitted_at": submission.submitted_at.isoformat() if submission else None,
-                "deadline": deadline_of(SubmissionLevel.REGION, month).isoformat(),
-                "figures": submission.figures if submission else None,
+                "deadline": deadline.isoformat(),
+                # Late is when version 1 came: a later version only adds what arrived.
+                "overdue_days": overdue_days(deadline, firsts.get(region.pk)),
+                "missing_branches": [m["branch"] for m in (figures or {}).get("missing", [])],
+                "figures": figures,
                 "changes": submission.changes if submission else [],
             }
         )
     return {"format": FORMAT, "month": f"{month:%Y-%m}", "regions": regions}
+
+
+def head_office_month(month: date) -> list[dict[str, Any]]:
+    """The regions as head office reviews them: the Data Center's month, with the times as
+    datetimes and, per region, how many of its branches are past their deadline with
+    nothing submitted."""
+    late: dict[int, int] = {}
+    if overdue_days(deadline_of(SubmissionLevel.BRANCH, month)):
+        submitted = MonthlySubmission.objects.filter(
+            level=SubmissionLevel.BRANCH, month=month
+        ).values_list("branch_id", flat=True)
+        for number in (
+            Branch.objects.filter(active=True)
+            .exclude(pk__in=submitted)
+            .values_list("region__number", flat=True)
+        ):
+            late[number] = late.get(number, 0) + 1
+    regions = datacenter_month(month)["regions"]
+    for region in regions:
+        when = region["submitted_at"]
+        region["submitted_on"] = datetime.fromisoformat(when) if when else None
+        region["missing_count"] = len(region["missing_branches"])
+        region["late_branches"] = late.get(region["region"], 0)
+    return regions
 
 
 def submission_reminders(*, today: date | None = None) -> int:

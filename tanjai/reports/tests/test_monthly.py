@@ -3,9 +3,10 @@ alters what was submitted, the region consolidates and submits, head office take
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -14,10 +15,12 @@ from tanjai.complaints.models import Complaint
 from tanjai.complaints.services import complaint_act
 from tanjai.complaints.workflow import OPEN_STATES
 from tanjai.conftest import PASSWORD
+from tanjai.core.dates import BANGKOK, THAI_MONTH_NAMES
 from tanjai.core.periods import month_period
 from tanjai.demo.generator import seed_demo
 from tanjai.notifications.models import Notification
 from tanjai.organisation.models import Branch, Region
+from tanjai.reference.models import Category
 from tanjai.reports.models import MonthlySubmission
 from tanjai.reports.scope import scope_parse
 from tanjai.reports.selectors import category_sla
@@ -26,7 +29,9 @@ from tanjai.reports.submissions import (
     branch_month_submit,
     branch_revision,
     datacenter_month,
+    region_month,
     region_month_submit,
+    region_revision,
     submission_reminders,
 )
 
@@ -78,38 +83,176 @@ def test_a_branch_submits_and_a_later_change_is_a_revision(last_month, persona):
     assert second.version == 2 and second.changes == revision
 
 
-def test_the_region_consolidates_once_every_branch_has_submitted(last_month, persona):
+def test_the_region_submits_on_time_without_a_late_branch_which_joins_the_next_version(
+    last_month, persona
+):
     region = Region.objects.get(number=1)
     officer = persona("region1")
-    chonburi = Branch.objects.get(code="chonburi")
-    branch_month_submit(actor=persona("chonburi_manager"), branch=chonburi, month=last_month)
-    with pytest.raises(InvalidInput, match="พัทยา"):
+    with pytest.raises(InvalidInput):  # no branch has submitted: nothing to send
         region_month_submit(actor=officer, region=region, month=last_month)
+    chonburi = Branch.objects.get(code="chonburi")
+    pattaya = Branch.objects.get(code="pattaya")
+    branch_month_submit(actor=persona("chonburi_manager"), branch=chonburi, month=last_month)
     admin = persona("admin")
-    for branch in Branch.objects.filter(region=region, active=True).exclude(pk=chonburi.pk):
+    others = Branch.objects.filter(region=region, active=True).exclude(
+        pk__in=[chonburi.pk, pattaya.pk]
+    )
+    for branch in others:
         branch_month_submit(actor=admin, branch=branch, month=last_month)
     with pytest.raises(Forbidden):
         region_month_submit(actor=persona("region6"), region=region, month=last_month)
-    submitted = region_month_submit(actor=officer, region=region, month=last_month)
+
+    # Before the branches' deadline a missing branch is not late: the region waits for it.
+    following = month_period(last_month).last + timedelta(days=1)
+    early = datetime.combine(following.replace(day=3), time(9), tzinfo=BANGKOK)
+    with pytest.raises(InvalidInput, match="พัทยา"):
+        region_month_submit(actor=officer, region=region, month=last_month, now=early)
+    # Past it, Pattaya has still not submitted: the region sends on time, Pattaya named.
+    on_time = datetime.combine(following.replace(day=8), time(9), tzinfo=BANGKOK)
+    traveller = time_machine.travel(on_time)
+    traveller.start()
+    first = region_month_submit(actor=officer, region=region, month=last_month)
     branches = MonthlySubmission.objects.filter(level="branch", month=last_month, region=region)
-    assert submitted.figures["totals"]["received"] == sum(
+    assert first.version == 1
+    assert first.figures["totals"]["received"] == sum(
         b.figures["totals"]["received"] for b in branches
     )
-    assert len(submitted.figures["branches"]) == branches.count()
-
+    assert [m["branch"] for m in first.figures["missing"]] == ["pattaya"]
+    assert len(first.figures["branches"]) == branches.count() == others.count() + 1
     pulled = datacenter_month(last_month)
-    assert pulled["format"] == "tanjai-monthly/1"
     one = next(r for r in pulled["regions"] if r["region"] == 1)
-    assert one["submitted"] and one["figures"]["totals"] == submitted.figures["totals"]
+    assert one["submitted"] and one["missing_branches"] == ["pattaya"]
+    assert one["figures"]["totals"] == first.figures["totals"]
     assert not next(r for r in pulled["regions"] if r["region"] == 6)["submitted"]
+
+    # Pattaya submits late; the region's next version holds it and records the change.
+    assert region_revision(region, last_month) == []
+    late = branch_month_submit(actor=admin, branch=pattaya, month=last_month)
+    arrived = region_revision(region, last_month)
+    assert [(a["branch"].code, a["was"], a["now"]) for a in arrived] == [("pattaya", None, 1)]
+    second = region_month_submit(actor=officer, region=region, month=last_month)
+    assert second.version == 2 and second.figures["missing"] == []
+    assert {"category": "", "figure": "branch:pattaya", "was": 0, "now": 1} in second.changes
+    assert second.figures["totals"]["received"] == (
+        first.figures["totals"]["received"] + late.figures["totals"]["received"]
+    )
+    with pytest.raises(Conflict):  # nothing new since version 2
+        region_month_submit(actor=officer, region=region, month=last_month)
 
     analyst = Client()
     assert analyst.login(username="analyst", password=PASSWORD)
     api = analyst.get(f"/api/v1/reports/monthly/{last_month:%Y-%m}/datacenter")
     assert api.status_code == 200 and api.json()["regions"][0]["region"] == 1
+    assert api.json()["regions"][0]["version"] == 2
     centre = Client()
     assert centre.login(username="chonburi_centre", password=PASSWORD)
     assert centre.get(f"/api/v1/reports/monthly/{last_month:%Y-%m}/datacenter").status_code == 403
+    traveller.stop()
+
+
+def test_a_revision_after_the_deadline_is_not_lateness(last_month, persona):
+    """Version 1 on time, version 2 after the deadline: on time, at every level."""
+    following = month_period(last_month).last + timedelta(days=1)
+    region = Region.objects.get(number=1)
+    admin = persona("admin")
+    chonburi = Branch.objects.get(code="chonburi")
+    for branch in Branch.objects.filter(region=region, active=True):
+        on = datetime.combine(following.replace(day=4), time(9), tzinfo=BANGKOK)
+        if branch != chonburi:
+            branch_month_submit(actor=admin, branch=branch, month=last_month, now=on)
+    branch_month_submit(actor=admin, branch=chonburi, month=last_month,
+                        now=datetime.combine(following.replace(day=2), time(9), tzinfo=BANGKOK))  # fmt: skip
+    region_month_submit(actor=admin, region=region, month=last_month,
+                        now=datetime.combine(following.replace(day=9), time(9), tzinfo=BANGKOK))  # fmt: skip
+    month = month_period(last_month)
+    changed = Complaint.objects.filter(
+        branch=chonburi, received_at__gte=month.start, received_at__lt=month.end
+    ).first()
+    if changed.is_open:
+        complaint_act(tracking_no=changed.tracking_no, actor=persona("call_centre"),
+                      action="mark_not_relevant", data={"reason": "ทดสอบ"})  # fmt: skip
+    else:
+        complaint_act(tracking_no=changed.tracking_no, actor=persona("chonburi_centre"),
+                      action="reopen", data={"reason": "ลูกค้าแจ้งว่ายังไม่หาย"})  # fmt: skip
+    with time_machine.travel(datetime.combine(following.replace(day=20), time(9), tzinfo=BANGKOK)):
+        second = branch_month_submit(actor=admin, branch=chonburi, month=last_month)
+        assert second.version == 2
+        region_month_submit(actor=admin, region=region, month=last_month)
+        state = region_month(region, last_month)
+        row = next(s for s in state.branches if s.branch == chonburi)
+        assert row.overdue == 0 and state.overdue == 0
+        assert datacenter_month(last_month)["regions"][0]["overdue_days"] == 0
+        manager = Client()
+        assert manager.login(username="chonburi_manager", password=PASSWORD)
+        html = manager.get("/staff/reports/monthly/", {"month": f"{last_month:%Y-%m}"})
+        assert "ส่งช้า" not in html.content.decode()
+
+
+def test_overdue_submissions_stand_out_at_every_level(last_month, persona):
+    """Past the 5th, a branch that has not submitted is flagged on its own page, on its
+    region's and at head office; past the 10th, so is a region."""
+    month = f"{last_month:%Y-%m}"
+    following = month_period(last_month).last + timedelta(days=1)
+    region = Region.objects.get(number=1)
+
+    def page(username: str) -> str:
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        response = client.get("/staff/reports/monthly/", {"month": month})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    with time_machine.travel(datetime.combine(following.replace(day=3), time(9), tzinfo=BANGKOK)):
+        assert "data-overdue" not in page("chonburi_manager")  # not due until the 5th
+        assert "data-overdue" not in page("region1")
+    with time_machine.travel(datetime.combine(following.replace(day=8), time(9), tzinfo=BANGKOK)):
+        branch = page("chonburi_manager")
+        assert "data-overdue" in branch and "เลยกำหนดส่ง 3 วัน" in branch
+        regional = page("region1")
+        assert (
+            regional.count('class="overdue-row" data-overdue')
+            == Branch.objects.filter(region=region, active=True).count()
+        )
+        assert "data-overdue" not in page("analyst").split('data-region="1"')[1].split("</tr>")[0]
+        branch_month_submit(actor=persona("chonburi_manager"), branch=Branch.objects.get(code="chonburi"), month=last_month)  # fmt: skip
+        assert "ส่งช้า 3 วัน" in page("chonburi_manager")
+        assert 'data-branch="chonburi" class="overdue-row"' not in page("region1")
+    with time_machine.travel(datetime.combine(following.replace(day=12), time(9), tzinfo=BANGKOK)):
+        head = page("analyst")
+        row = head.split('data-region="1"')[1].split("</tr>")[0]
+        assert "data-overdue" in row and "เลยกำหนดส่ง 2 วัน" in row
+        submitted = region_month_submit(actor=persona("region1"), region=region, month=last_month)
+        row = page("analyst").split('data-region="1"')[1].split("</tr>")[0]
+        assert "ส่งช้า 2 วัน" in row and "data-missing" in row
+        assert datacenter_month(last_month)["regions"][0]["overdue_days"] == 2
+        assert submitted.figures["missing"][0]["overdue_days"] == 7
+
+
+def test_a_person_reads_names_and_buddhist_era_dates_on_the_monthly_pages(last_month, persona):
+    month = f"{last_month:%Y-%m}"
+    branch_month_submit(actor=persona("chonburi_manager"), branch=Branch.objects.get(code="chonburi"), month=last_month)  # fmt: skip
+    manager = Client()
+    assert manager.login(username="chonburi_manager", password=PASSWORD)
+    html = manager.get("/staff/reports/monthly/", {"month": month}).content.decode()
+    table = html.split('data-table="month"')[1].split("</table>")[0]
+    for category in Category.objects.all():
+        assert f">{category.code}<" not in table
+    assert "น้ำไม่ไหล / ไหลอ่อน" in table
+    assert f'<option value="{month}" selected>' in html  # the month picker, in words
+    assert THAI_MONTH_NAMES[last_month.month - 1] in html
+    later = datetime.combine(
+        month_period(last_month).last + timedelta(days=8), time(9), tzinfo=BANGKOK
+    )
+    region_month_submit(actor=persona("region1"), region=Region.objects.get(number=1), month=last_month, now=later)  # fmt: skip
+    # A submission made early on the 1st, Bangkok time, is that day, not the UTC day before.
+    MonthlySubmission.objects.filter(level="region").update(
+        submitted_at=datetime(2026, 11, 30, 22, 18, tzinfo=UTC)
+    )
+    analyst = Client()
+    assert analyst.login(username="analyst", password=PASSWORD)
+    head = analyst.get("/staff/reports/monthly/", {"month": month}).content.decode()
+    row = head.split('data-region="1"')[1].split("</tr>")[0]
+    assert "1 ธ.ค. 2569 05:18" in row and "2026-11-30" not in row
 
 
 def test_reminders_go_to_those_who_have_not_submitted_once_a_day(last_month, persona):

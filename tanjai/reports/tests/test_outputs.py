@@ -167,7 +167,10 @@ def test_the_reports_page_shows_tables_and_offers_downloads(seeded):
                                       received_at__gte=fy.start, received_at__lt=fy.end)  # fmt: skip
     assert sum(p["n"] for p in points) == placed.count() > 0
     assert "report-map-data" in html
-    assert "/api/v1/reports/category-sla?scope=branch%3Achonburi&amp;period=FY2570" in html
+    assert (
+        "/staff/reports/download?report=category-sla&amp;scope=branch%3Achonburi&amp;period=FY2570"
+        in html
+    )
     # A scope outside one's own is not offered and not served.
     assert "branch:khon-kaen" not in html
     assert (
@@ -175,7 +178,7 @@ def test_the_reports_page_shows_tables_and_offers_downloads(seeded):
             "/staff/reports/",
             {"report": "results", "scope": "branch:khon-kaen", "period": "FY2570"},
         ).status_code
-        == 400
+        == 403
     )
     assert signed_in("chonburi_tech").get("/staff/reports/").status_code == 403
     for name in ("results", "satisfaction", "resolved"):

@@ -1,3 +1,26 @@
+// The subcategory list of the entry forms (staff and public) follows the category: only
+// the chosen category's subcategories. Without JavaScript the list is grouped by category,
+// and the form refuses a subcategory of another category.
+document.addEventListener("DOMContentLoaded", function () {
+  var category = document.querySelector("#entry select[name=category]");
+  var sub = document.querySelector("#entry select[name=subcategory]");
+  if (!category || !sub) { return; }
+  var blank = sub.querySelector("option:not([data-category])");
+  var all = Array.prototype.slice.call(sub.querySelectorAll("option[data-category]"));
+  function follow() {
+    var kept = sub.value;
+    var mine = all.filter(function (o) { return o.dataset.category === category.value; });
+    while (sub.firstChild) { sub.removeChild(sub.firstChild); }
+    if (blank) { sub.appendChild(blank); }
+    mine.forEach(function (o) { sub.appendChild(o); });
+    var still = mine.some(function (o) { return o.value === kept; });
+    sub.value = still ? kept : (blank ? blank.value : "");
+    sub.disabled = mine.length === 0;
+  }
+  category.addEventListener("change", follow);
+  follow();
+});
+
 // The map pin of the entry forms (staff and public). Without tiles (offline, blocked) the
 // form works as is; "use my location" works without the map too.
 document.addEventListener("DOMContentLoaded", function () {
@@ -9,7 +32,17 @@ document.addEventListener("DOMContentLoaded", function () {
     lat.value = latlng.lat.toFixed(6);
     lon.value = latlng.lng.toFixed(6);
     if (!map) { return; }
-    if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+    if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng, { icon: pinIcon() }).addTo(map); }
+  }
+  // Leaflet guesses where its marker images are from its style sheet's url(), which
+  // collectstatic rewrites to hashed names; the guess then misses (404). The page names them.
+  function pinIcon() {
+    if (!el.dataset.icon) { return new L.Icon.Default(); }
+    return L.icon(L.extend({}, L.Icon.Default.prototype.options, {
+      iconUrl: el.dataset.icon,
+      iconRetinaUrl: el.dataset.iconRetina,
+      shadowUrl: el.dataset.shadow,
+    }));
   }
   if (el && typeof L !== "undefined") {
     map = L.map(el).setView([13.75, 100.9], 7);

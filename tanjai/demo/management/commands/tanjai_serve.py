@@ -52,6 +52,9 @@ class Command(BaseCommand):
                     seed=2,
                     verbosity=0,
                 )
+                from tanjai.demo.submissions import demo_submissions_create
+
+                demo_submissions_create()
         call_command("collectstatic", interactive=False, verbosity=0)
         if not options["no_worker"]:
             stop = threading.Event()
