@@ -100,6 +100,9 @@ class TextWriter:
     def __init__(self, pdf: Any) -> None:
         self.pdf = pdf
         self._words: dict[tuple[int, str], Word] = {}
+        self._lines: dict[tuple, list[tuple]] = {}
+        self._bodies: dict[tuple, str] = {}
+        self._fonts: dict[tuple, str] = {}
         self._reverse: dict[int, dict[int, str]] = {}
 
     # -- measuring and shaping -------------------------------------------------------
@@ -229,10 +232,17 @@ class TextWriter:
 
     # -- wrapping ----------------------------------------------------------------------
 
-    def lines(self, text: str, *, font: Any, size: float, width: float) -> list[list[tuple]]:
-        """The text wrapped to `width`: each line a list of (piece, x from the line's
+    def lines(self, text: str, *, font: Any, size: float, width: float) -> list[tuple]:
+        """The text wrapped to `width`: each line a tuple of (piece, x from the line's
         start). A line breaks only between words; a word wider than the line by itself is
-        cut between Thai character clusters."""
+        cut between Thai character clusters. (Cached: a column repeats its values.)"""
+        key = (font.i, size, text, round(width, 2))
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = self._wrap(text, font=font, size=size, width=width)
+        return found
+
+    def _wrap(self, text: str, *, font: Any, size: float, width: float) -> list[tuple]:
         k = self.pdf.k
         limit = width * k * 1000 / size + 0.5  # in thousandths
         space = font.cw.get(32, 250)
@@ -260,20 +270,36 @@ class TextWriter:
                     x += space
             out.append(line)
             line, x = [], 0.0
-        return [ln for ln in out if ln] or [[]]
+        return [tuple(ln) for ln in out if ln] or [()]
 
     # -- drawing -----------------------------------------------------------------------
 
-    def line_ops(self, line: list[tuple], *, x: float, y: float, font: Any, size: float) -> str:
+    def line_ops(self, line: tuple, *, x: float, y: float, font: Any, size: float) -> str:
         """The PDF operators of one wrapped line with its baseline at (x, y), in the
         document's unit, to go inside a text object (see `emit`)."""
+        if not line:
+            return ""
         pdf = self.pdf
         k = pdf.k
+        key = (font.i, size, line)
+        body = self._bodies.get(key)
+        if body is None:
+            body = self._bodies[key] = self._line_body(line, font=font, size=size)
+        return f"{self._font_op(font, size)} 1 0 0 1 {x * k:.2f} {(pdf.h - y) * k:.2f} Tm {body}"
+
+    def _font_op(self, font: Any, size: float) -> str:
+        """Tf for the font and size, with the font listed among the page's resources once."""
+        key = (self.pdf.page, font.i, size)
+        op = self._fonts.get(key)
+        if op is None:
+            op = self._fonts[key] = self.pdf._set_font_for_page(
+                font, size, wrap_in_text_object=False
+            )
+        return op
+
+    def _line_body(self, line: tuple, *, font: Any, size: float) -> str:
         scale = size / 1000
-        ops = [
-            pdf._set_font_for_page(font, size, wrap_in_text_object=False),
-            f"1 0 0 1 {x * k:.2f} {(pdf.h - y) * k:.2f} Tm",
-        ]
+        ops: list[str] = []
         # One TJ array for the line: the words run on where they touch (Thai has no spaces)
         # and a space is a move to the right, as a reader expects either.
         parts: list[str] = []
@@ -299,7 +325,7 @@ class TextWriter:
             ops.append(f"[{' '.join(parts)}] TJ")
         if rise:
             ops.append("0 Ts")
-        return " ".join(ops) if len(ops) > 2 else ""
+        return " ".join(ops)
 
     def emit(self, ops: list[str], *, color: str = "0 g") -> None:
         """Lines' operators as one text object (q/Q: the colour of the text is not the fill
@@ -310,7 +336,7 @@ class TextWriter:
 
     def draw_line(
         self,
-        line: list[tuple],
+        line: tuple,
         *,
         x: float,
         y: float,
@@ -346,7 +372,7 @@ class TextWriter:
             y += step
         return y
 
-    def line_width(self, line: list[tuple], *, font: Any, size: float) -> float:
+    def line_width(self, line: tuple, *, font: Any, size: float) -> float:
         if not line:
             return 0.0
         piece, offset = line[-1]

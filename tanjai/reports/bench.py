@@ -136,7 +136,8 @@ def files_bench(*, repeat: int = 3, out: Callable[[str], None] = print) -> list[
     from django.utils import translation
 
     from tanjai.core.periods import quarter_period
-    from tanjai.reports.exports import report_build, report_file
+    from tanjai.reports.exports import XLSX_ROWS, report_build, report_file
+    from tanjai.reports.pdf import PDF_ROWS
 
     today = timezone.localdate()
     last_month = month_period(today.replace(day=1) - timedelta(days=1))
@@ -188,6 +189,11 @@ def files_bench(*, repeat: int = 3, out: Callable[[str], None] = print) -> list[
                 (f"{name}, {scope_code}, {period.code}", count, built_ms, pdf_ms, pages,
                  len(pdf), xlsx_ms, len(xlsx))
             )  # fmt: skip
+    out("")
+    out(
+        f"(a PDF holds at most {PDF_ROWS:,} rows of a table and an XLSX sheet {XLSX_ROWS:,}; "
+        "the CSV has them all)"
+    )
     out("")
     out("| report | rows | build ms | PDF ms | PDF pages | PDF KB | XLSX ms | XLSX KB |")
     out("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -21,8 +21,9 @@ from tanjai.core.dates import format_date
 from tanjai.core.pdftext import LINE_HEIGHT, TextWriter
 from tanjai.reports.exports import REPORT_CHOICES, Column, Table, report_tables
 
-# A list longer than this goes whole to XLSX and CSV only (about 1,800 pages of PDF).
-PDF_ROWS = 50_000
+# A list longer than this goes whole to XLSX and CSV only: about 900 pages, made in a few
+# seconds while the person waits; nobody reads a longer one on paper.
+PDF_ROWS = 20_000
 PDF_TEXT = 300  # a free-text cell is cut here, so a row always fits on a page
 
 BODY = 8.0  # points
@@ -208,13 +209,18 @@ class ReportDocument:
         rows = table.rows[:PDF_ROWS]
         columns = table.columns
         headings = [str(c.heading) for c in columns]
-        texts = self._texts(rows, columns, with_time=True)
+        texts = self._texts(rows, columns)
         widths, fits = self._widths(headings, texts, columns)
         dated = [i for i, c in enumerate(columns) if c.kind == "datetime"]
         if any(not fits[i] for i in dated):
             # The times do not fit on one line: the dates alone (the XLSX has the times,
             # and the hours columns the durations), so that a row stays one line high.
-            texts = self._texts(rows, columns, with_time=False)
+            for i in dated:
+                key, language = columns[i].key, self.language
+                for row, cells in zip(rows, texts, strict=True):
+                    cells[i] = cell_text(
+                        row.get(key), "datetime", language=language, with_time=False
+                    )
             widths, fits = self._widths(headings, texts, columns)
         aligns = ["L" if c.kind == "text" else "R" for c in columns]
         step = self.line_step(BODY)
@@ -258,9 +264,7 @@ class ReportDocument:
             )
         self.y += 5
 
-    def _texts(
-        self, rows: list[dict[str, Any]], columns: list[Column], *, with_time: bool
-    ) -> list[list[str]]:
+    def _texts(self, rows: list[dict[str, Any]], columns: list[Column]) -> list[list[str]]:
         language = self.language
         return [
             [
@@ -268,7 +272,6 @@ class ReportDocument:
                     row.get(c.key),
                     row.get("kind", "int") if c.kind == "mixed" else c.kind,
                     language=language,
-                    with_time=with_time,
                 )
                 for c in columns
             ]
