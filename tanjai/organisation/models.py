@@ -38,6 +38,18 @@ class Branch(BilingualName):
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
 
+    @property
+    def place_name(self) -> str:
+        """The name without "กปภ.สาขา" (or "PWA … Branch"): for a column headed "branch",
+        where the full name would repeat the heading on every row."""
+        name = self.name
+        for prefix in ("กปภ.สาขา", "กปภ. สาขา", "PWA "):
+            if name.startswith(prefix):
+                name = name[len(prefix) :]
+        if name.endswith(" Branch"):
+            name = name[: -len(" Branch")]
+        return name.strip() or self.name
+
 
 class UnitKind(models.TextChoices):
     CENTRE = "centre", _("Prapa Tanjai centre")

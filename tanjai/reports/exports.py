@@ -198,7 +198,7 @@ def report_tables(report: dict[str, Any]) -> list[Table]:
                 _("Complaints whose fix was completed"),
                 [
                     Column("tracking_no", _("Tracking number"), "text"),
-                    Column("branch_name", _("Branch"), "text"),
+                    Column("branch_place", _("Branch"), "text"),
                     Column("category_name", _("Category"), "text"),
                     Column("subcategory_name", _("Subcategory"), "text"),
                     Column("district", _("District"), "text"),

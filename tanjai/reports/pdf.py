@@ -212,9 +212,9 @@ class ReportDocument:
         texts = self._texts(rows, columns)
         widths, fits = self._widths(headings, texts, columns)
         dated = [i for i, c in enumerate(columns) if c.kind == "datetime"]
-        if any(not fits[i] for i in dated):
-            # The times do not fit on one line: the dates alone (the XLSX has the times,
-            # and the hours columns the durations), so that a row stays one line high.
+        if dated and not all(fits):
+            # Something would wrap: the dates alone first (the XLSX has the times, and the
+            # hours columns the durations), so that rows stay one line high where they can.
             for i in dated:
                 key, language = columns[i].key, self.language
                 for row, cells in zip(rows, texts, strict=True):

@@ -317,6 +317,7 @@ def resolved(*, scope: Scope, period: Period, limit: int | None = None) -> dict[
                 "tracking_no": c.tracking_no,
                 "branch": c.branch.code,
                 "branch_name": c.branch.name,
+                "branch_place": c.branch.place_name,
                 "category": c.category.code,
                 "category_name": c.category.name,
                 "subcategory": c.subcategory.code if c.subcategory else "",
