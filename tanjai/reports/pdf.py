@@ -377,7 +377,8 @@ def to_pdf(report: dict[str, Any]) -> bytes:
     doc = ReportDocument(report)
     doc.title = str(dict(REPORT_CHOICES).get(report["report"], tables[0].title))
     doc.new_page()
-    doc.heading(f"{_('Provincial Waterworks Authority')} · {doc.title}", size=TITLE)
+    authority = _("Provincial Waterworks Authority")
+    doc.heading(f"{authority} · {doc.title}", size=TITLE)
     doc.paragraph(f"{report['scope_name']} · {report['period_name']}", size=12)
     as_of = report.get("as_of")
     if as_of:

@@ -168,7 +168,12 @@ def _report_request(request: HttpRequest, actor: Actor) -> tuple[ReportForm, Sco
                 raise PermissionDenied
         except ScopeError:
             pass
-    form = ReportForm(request.GET or None, actor=actor, initial=initial)
+    data = None
+    if request.GET:  # what is not asked for is what the page would show first
+        data = request.GET.copy()
+        for key, value in initial.items():
+            data.setdefault(key, value)
+    form = ReportForm(data, actor=actor, initial=initial)
     if not (form.is_bound and form.is_valid()):
         return form, None
     try:
