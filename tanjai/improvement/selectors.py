@@ -50,8 +50,8 @@ def units_grouped() -> list[tuple[str, list[Unit]]]:
 def unit_owners(unit: Unit) -> list[tuple[str, list[tuple[str, str]]]]:
     """The active staff who belong to the unit, as (group, [(username, label)]): for a unit
     of a branch, the branch's staff and then its region's officers; for a region's own unit,
-    the region's; for a head-office department, head office's. action_create's rule accepts
-    every one of them."""
+    the region's; then head office's, who may own any. The same people action_create's rule
+    accepts."""
     region_id = unit.branch.region_id if unit.branch else unit.region_id
     region = Region.objects.filter(pk=region_id).first() if region_id else None
     groups: list[tuple[str, Q]] = []
@@ -69,8 +69,8 @@ def unit_owners(unit: Unit) -> list[tuple[str, list[tuple[str, str]]]]:
                 Q(staff_profile__scope_level=ScopeLevel.REGION, staff_profile__region=region),
             )
         )
-    else:
-        groups.append((_("Head office"), Q(staff_profile__scope_level=ScopeLevel.ORG)))
+    # Head office's staff may own any unit's action (action_create's rule), listed last.
+    groups.append((_("Head office"), Q(staff_profile__scope_level=ScopeLevel.ORG)))
     role_labels: dict[str, Any] = {str(role): label for role, label in ROLE_LABELS.items()}
     staff = get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
     result = []

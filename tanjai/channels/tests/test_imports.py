@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -335,6 +336,12 @@ def test_the_staff_page_imports_in_the_background_and_lists_the_rejected_rows(re
     assert 'data-count="created">2<' in fragment and 'data-count="rejected">5<' in fragment
     html = officer.get(page).content.decode()
     assert "1111-6911-000104" in html and "เมื่อวาน" in html
+    # Each column says what it holds: the other system's number is not PWA's tracking
+    # number, and the reasons are reasons.
+    for table in re.findall(r"<thead>(.*?)</thead>", html, flags=re.S):
+        headings = re.findall(r"<th[^>]*>(.*?)</th>", table)
+        assert len(headings) == len(set(headings)), headings
+    assert "เพื่ออะไร" not in html and "เหตุที่นำเข้าไม่ได้" in html
 
     download = officer.get(page + "rejected.csv")
     assert download["Content-Type"].startswith("text/csv")

@@ -186,3 +186,16 @@ def test_the_call_is_recorded_through_the_contact_log_reached_or_not(
     assert (
         Event.objects.filter(complaint=complaint, action="contact_log").count() == 1 + CALL_ATTEMPTS
     )
+
+
+def test_a_local_sms_outbox_on_a_production_database_is_warned_of(settings, monkeypatch):
+    from tanjai.notifications.checks import sms_backend_check
+
+    settings.SMS_BACKEND = "local"
+    monkeypatch.setenv("DATABASE_URL", "postgres://db/tanjai")
+    assert [w.id for w in sms_backend_check()] == ["tanjai.W001"]
+    monkeypatch.delenv("DATABASE_URL")
+    assert sms_backend_check() == []  # the embedded default keeps its outbox quietly
+    settings.SMS_BACKEND = "none"
+    monkeypatch.setenv("DATABASE_URL", "postgres://db/tanjai")
+    assert sms_backend_check() == []

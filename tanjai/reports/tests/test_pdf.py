@@ -221,3 +221,16 @@ def test_the_period_picker_offers_words_and_takes_a_range_of_days(seeded):
          "first": "31/2/2569", "last": "1/3/2569"},
     )  # fmt: skip
     assert wrong.status_code == 400 and "ไม่ใช่วันที่" in wrong.content.decode()
+
+
+def test_count_columns_say_how_many_not_when(seeded):
+    """ "รับเรื่องเมื่อ" (received when) headed the count of complaints received."""
+    with translation.override("th"):
+        report = report_build(
+            "category-sla", scope=scope_parse("org"), period=period_parse("FY2570")
+        )
+        headings = [str(c.heading) for c in report_tables(report)[0].columns]
+        resolved = report_build("resolved", scope=scope_parse("org"), period=period_parse("FY2570"))
+        dated = {c.key: str(c.heading) for c in report_tables(resolved)[0].columns}
+    assert "จำนวนรับเรื่อง" in headings and "รับเรื่องเมื่อ" not in headings
+    assert dated["received_at"] == "รับเรื่องเมื่อ"  # a date: when it was received
