@@ -41,7 +41,7 @@ def main() -> None:
     try:
         for _ in range(120):
             try:
-                urllib.request.urlopen(f"{BASE}/healthz", timeout=2)  # noqa: S310 - loopback
+                urllib.request.urlopen(f"{BASE}/healthz", timeout=2)
                 break
             except OSError:
                 time.sleep(0.5)

@@ -13,6 +13,8 @@ ALIASES = {
     "worker": "tanjai_worker",
     "scheduler": "tanjai_scheduler",
     "createuser": "tanjai_createuser",
+    "unlock": "tanjai_unlock",
+    "revoke-tokens": "tanjai_revoke_tokens",
     "seed-demo": "seed_demo",
     "seed": "tanjai_seed",
     "import-branches": "import_branches",
@@ -24,6 +26,8 @@ ALIASES = {
     "report": "tanjai_report",
     "bench-reports": "tanjai_bench_reports",
     "reports-rebuild": "tanjai_reports_rebuild",
+    "backup": "tanjai_backup",
+    "restore": "tanjai_restore",
 }
 
 

@@ -72,11 +72,13 @@ INSTALLED_APPS = [
     "tanjai.channels",
     "tanjai.reports",
     "tanjai.improvement",
+    "tanjai.privacy",
     "tanjai.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tanjai.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tanjai.core.middleware.ThaiFirstLocaleMiddleware",
@@ -240,8 +242,24 @@ LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/staff/login/"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Served over HTTPS, as in production: HTTPS=true makes the cookies secure, redirects
+# http:// to https:// and sends HSTS; each can be set on its own. Off by default, for the
+# embedded default on one's own machine over plain HTTP.
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer asks over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+# Tanjai's own host and its subdomains; "preload" only matters if someone submits the
+# registered domain to the browsers' preload list, which takes the apex domain sending it.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a proxy that ends TLS, the header with which it says the client came over HTTPS
+# (e.g. HTTP_X_FORWARDED_PROTO, value "https"); without it the redirect would loop. Set it
+# only if the proxy always sets that header itself, whatever the client sent.
+if _proxy_ssl_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -46,6 +46,7 @@ urlpatterns = [
         name="staff-notice-told",
     ),
     path("staff/", include("tanjai.notifications.urls")),
+    path("staff/privacy/", include("tanjai.privacy.urls")),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through the same door, with the same lockout.
     path("admin/login/", LoginView.as_view(), name="admin-login"),

@@ -56,13 +56,22 @@ def token_hash(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token; only its hash is stored, so a database leak does not leak tokens."""
+    """A bearer token; only its hash is stored, so a database leak does not leak tokens.
+
+    Revoking a token deletes its row. A token also ends with the password it was issued
+    under (`password_mark`), whatever route changes the password."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    # The user's session auth hash (an HMAC of the password hash) when the token was issued.
+    password_mark = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
 
     @staticmethod
     def new_raw_key() -> str:
@@ -70,10 +79,16 @@ class ApiToken(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """Append-only log of every time staff were shown a complainant's personal data (PDPA)."""
+    """Append-only log of every time staff were shown a complainant's personal data (PDPA):
+    a complaint's, or what is not yet a complaint (`subject`: the rejected rows of an import,
+    a look-up of a customer's earlier complaints). On PostgreSQL a trigger refuses every
+    change, and every deletion but the retention job's (migration 0004)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE)
+    complaint = models.ForeignKey(
+        "complaints.Complaint", null=True, blank=True, on_delete=models.PROTECT
+    )
+    subject = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     via = models.CharField(max_length=20)
     purpose = models.CharField(max_length=100, blank=True)
@@ -85,13 +100,15 @@ class PersonalDataAccess(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed sign-in; recent ones lock the username (and the address) for a while."""
+    """A failed sign-in. Recent ones lock the username from that address, and the address
+    for every username, for a while; deleting them unlocks."""
 
     username = models.CharField(max_length=150)
     address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("failed sign-in")
         indexes = [
             models.Index(fields=["username", "at"], name="loginfail_user_at"),
             models.Index(fields=["address", "at"], name="loginfail_addr_at"),

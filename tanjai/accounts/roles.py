@@ -18,6 +18,9 @@ class Role(StrEnum):
     HQ_ANALYST = "hq_analyst"
     COMMITTEE = "committee"
     EVALUATOR = "evaluator"
+    # The data protection officer: handles people's requests about their personal data
+    # (PDPA: copy, rectification, erasure, objection), organisation-wide; see tanjai.privacy.
+    DPO = "dpo"
     ADMIN = "admin"
 
 
@@ -30,6 +33,7 @@ ROLE_LABELS = {
     Role.HQ_ANALYST: _("Head-office analyst"),
     Role.COMMITTEE: _("Complaints committee member"),
     Role.EVALUATOR: _("Process evaluator"),
+    Role.DPO: _("Data protection officer"),
     Role.ADMIN: _("Administrator"),
 }
 

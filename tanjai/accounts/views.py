@@ -14,8 +14,8 @@ from tanjai.core.api import client_address
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """The same rules as the API's token endpoint: 5 failures per username, 20 per address,
-    in 15 minutes, lock sign-in for 15 minutes."""
+    """The same rules as the API's token endpoint: 5 failures for a username from one
+    address, or 20 from one address, in 15 minutes, lock sign-in for 15 minutes."""
 
     error_messages = {
         **AuthenticationForm.error_messages,

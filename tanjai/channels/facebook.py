@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tanjai.channels import conversation as chat
 from tanjai.channels.models import InboundMessage
+from tanjai.core.inputs import storable
 
 logger = logging.getLogger(__name__)
 PROVIDER = "facebook"
@@ -83,26 +84,58 @@ def _download(url: str) -> bytes | None:
         return None
 
 
+def _object(value: Any, what: str) -> dict[str, Any]:
+    """A part of an event that should be a JSON object; of another shape, it is logged and
+    counts as absent (the platform sends it again if it is not answered 200)."""
+    if isinstance(value, dict):
+        return value
+    if value is not None:
+        logger.warning("Messenger webhook: %s of an odd shape ignored: %.200r", what, value)
+    return {}
+
+
+def _sender(item: Any) -> str:
+    """The sender's page-scoped id (a number, kept as text up to its column's length)."""
+    sender = item.get("sender") if isinstance(item, dict) else None
+    user_id = str(sender.get("id") or "") if isinstance(sender, dict) else ""
+    return user_id if len(user_id) <= 100 else ""
+
+
+def _event_key(item: dict[str, Any], user_id: str) -> str:
+    """What makes a redelivered event known: its message id, else sender and time."""
+    for part in ("message", "postback"):
+        value = item.get(part)
+        if isinstance(value, dict) and value.get("mid"):
+            return str(value["mid"])[:200]
+    return f"{user_id}:{item.get('timestamp')}"[:200]
+
+
 def handle_messaging(item: dict[str, Any]) -> chat.Reply | None:
-    user_id = str(item.get("sender", {}).get("id", ""))
+    user_id = _sender(item)
     if not user_id:
         return None
     if "postback" in item:
-        payload = str(item["postback"].get("payload", ""))
-        event_id = str(item["postback"].get("mid") or f"{user_id}:{item.get('timestamp')}")
+        postback = _object(item["postback"], "postback")
+        if not postback:
+            return None
+        payload = str(postback.get("payload", ""))
+        event_id = str(postback.get("mid") or f"{user_id}:{item.get('timestamp')}")
         return chat.on_postback(provider=PROVIDER, user_id=user_id, data=payload, event_id=event_id)
-    message = item.get("message") or {}
+    message = _object(item.get("message"), "message")
     if message.get("is_echo"):
         return None  # our own messages, echoed back
     mid = str(message.get("mid", ""))
     if "quick_reply" in message:
-        payload = str(message["quick_reply"].get("payload", ""))
+        payload = str(_object(message["quick_reply"], "quick reply").get("payload", ""))
         return chat.on_postback(provider=PROVIDER, user_id=user_id, data=payload, event_id=mid)
     reply: chat.Reply | None = None
-    for attachment in message.get("attachments") or []:
-        media: dict[str, Any] = attachment.get("payload") or {}
+    attachments = message.get("attachments") or []
+    if not isinstance(attachments, list):
+        attachments = [attachments]  # logged as of an odd shape below
+    for attachment in (_object(a, "attachment") for a in attachments):
+        media = _object(attachment.get("payload"), "attachment payload")
         if attachment.get("type") == "location" and "coordinates" in media:
-            point = media["coordinates"]
+            point = _object(media["coordinates"], "location")
             reply = chat.on_location(
                 provider=PROVIDER,
                 user_id=user_id,
@@ -156,28 +189,41 @@ def webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("Messenger webhook: bad signature from %s", request.META.get("REMOTE_ADDR"))
         return HttpResponse("bad signature", status=403)
     try:
-        data = json.loads(request.body)
-        items = [m for entry in data["entry"] for m in entry.get("messaging", [])]
+        # What cannot be stored (a NUL) is taken out of the citizens' words, not refused.
+        entries = storable(json.loads(request.body))["entry"]
+        if not isinstance(entries, list):
+            raise TypeError("entry is not a list")
     except (ValueError, KeyError, TypeError) as exc:
         logger.warning("Messenger webhook: malformed body: %s", exc)
         return HttpResponseBadRequest("malformed body")
+    items = []
+    for entry in entries:
+        # An entry without messaging (a page change) is not ours to handle; one of another
+        # shape is logged and left, so that the others in the body are still handled.
+        messaging = entry.get("messaging", []) if isinstance(entry, dict) else None
+        if not isinstance(messaging, list):
+            logger.warning("Messenger webhook: entry of an odd shape ignored: %.200r", entry)
+            continue
+        items += messaging
     replies = []
     for item in items:
-        if not isinstance(item, dict):
+        user_id = _sender(item)
+        if not user_id:
+            logger.warning("Messenger webhook: event without a sender ignored: %.200r", item)
             continue
-        key = (item.get("message") or {}).get("mid") or (item.get("postback") or {}).get("mid")
-        key = str(key or f"{item.get('sender', {}).get('id')}:{item.get('timestamp')}")
         try:
             with transaction.atomic():
-                InboundMessage.objects.create(provider=PROVIDER, message_id=key)
+                InboundMessage.objects.create(
+                    provider=PROVIDER, message_id=_event_key(item, user_id)
+                )
                 reply = handle_messaging(item)
         except IntegrityError:
             continue  # redelivered: handled before
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             logger.warning("Messenger webhook: malformed event: %s", exc)
             continue
         if reply is not None:
-            replies.append((str(item["sender"]["id"]), reply))
+            replies.append((user_id, reply))
     for recipient, reply in replies:
         try:
             send_api(recipient, messenger_message(reply))

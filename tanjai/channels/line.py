@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tanjai.channels import conversation as chat
 from tanjai.channels.models import InboundMessage
+from tanjai.core.inputs import storable
 
 logger = logging.getLogger(__name__)
 PROVIDER = "line"
@@ -93,14 +94,15 @@ def handle_event(event: object, content: bytes | None = None) -> chat.Reply | No
     if isinstance(event, MessageEvent):
         message = event.message
         if isinstance(message, TextMessageContent):
-            return chat.on_text(provider=PROVIDER, user_id=user_id, text=message.text)
+            # What cannot be stored (a NUL) is taken out of the citizen's words, not refused.
+            return chat.on_text(provider=PROVIDER, user_id=user_id, text=storable(message.text))
         if isinstance(message, LocationMessageContent):
             return chat.on_location(
                 provider=PROVIDER,
                 user_id=user_id,
                 lat=message.latitude,
                 lon=message.longitude,
-                address=message.address or "",
+                address=storable(message.address or ""),
             )
         if isinstance(message, ImageMessageContent):
             if content is None:
@@ -113,7 +115,7 @@ def handle_event(event: object, content: bytes | None = None) -> chat.Reply | No
         return chat.on_postback(
             provider=PROVIDER,
             user_id=user_id,
-            data=event.postback.data,
+            data=storable(event.postback.data),
             event_id=event.webhook_event_id,
         )
     return None

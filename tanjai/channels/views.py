@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from tanjai.accounts.models import ScopeLevel
 from tanjai.accounts.scope import Actor, actor_for
+from tanjai.accounts.services import personal_data_access_log
 from tanjai.channels.answers import answers_csv
 from tanjai.channels.imports import STALLED_AFTER, import_counts, rejected_csv
 from tanjai.channels.models import ImportBatch, ImportFormat, ImportStatus, RowOutcome
@@ -145,6 +146,13 @@ def import_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "channels/_import_progress.html", _progress_context(batch))
     rejected = batch.rows.filter(outcome=RowOutcome.REJECTED).order_by("row_no")
+    if rejected.exists():  # their reasons quote the rows' values: names, phone numbers
+        personal_data_access_log(
+            user_id=int(request.user.pk or 0),
+            via="web",
+            purpose="import rejected rows",
+            subject=f"import {batch.pk}: {batch.file_name}",
+        )
     created = (
         batch.rows.filter(outcome=RowOutcome.CREATED)
         .select_related("complaint")
@@ -165,6 +173,12 @@ def import_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
+    personal_data_access_log(
+        user_id=int(request.user.pk or 0),
+        via="file",
+        purpose="import rejected rows (CSV)",
+        subject=f"import {batch.pk}: {batch.file_name}",
+    )
     out = io.StringIO()
     rejected_csv(batch, out)
     response = HttpResponse(

@@ -17,6 +17,7 @@ from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from tanjai.accounts.services import personal_data_access_log
+from tanjai.complaints.attachments import attachment_neutral_name
 from tanjai.complaints.errors import InvalidInput, NotFound
 from tanjai.complaints.inputs import ACTION_INPUTS
 from tanjai.complaints.models import Complaint
@@ -95,7 +96,9 @@ def complaint_summary(c: Complaint, *, masked: bool) -> dict[str, Any]:
         "priority": c.priority,
         "branch": c.branch.code,
         "region": c.region.number,
-        "description": mask_personal_text(c.description) if masked else c.description,
+        "description": mask_personal_text(c.description, names=[c.customer_name])
+        if masked
+        else c.description,
         "received_at": c.received_at,
         "inform_due_at": c.inform_due_at,
         "resolve_due_at": c.resolve_due_at,
@@ -103,6 +106,10 @@ def complaint_summary(c: Complaint, *, masked: bool) -> dict[str, Any]:
         "reopen_count": c.reopen_count,
         "version": c.version,
     }
+
+
+# What an event records that names the customer: a file's own name (attach).
+HIDDEN_EVENT_KEYS = frozenset({"name"})
 
 
 def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
@@ -144,7 +151,9 @@ def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
                 {
                     "id": a.pk,
                     "kind": a.kind,
-                    "name": a.original_name,
+                    # The name a file was sent with may carry the complainant's name or
+                    # phone number: only for those who may see who the customer is.
+                    "name": a.original_name if sees_identity else attachment_neutral_name(a),
                     "content_type": a.content_type,
                     "size": a.size,
                 }
@@ -160,10 +169,11 @@ def complaint_detail(request: HttpRequest, c: Complaint) -> dict[str, Any]:
         # Free text often carries phone and house numbers: masked for those who may not
         # see the complainant, in the notes and in what actions recorded (a plan, a reason).
         for event in body["events"]:
-            event["note"] = mask_personal_text(event["note"])
+            event["note"] = mask_personal_text(event["note"], names=[c.customer_name])
             event["data"] = {
-                k: mask_personal_text(v) if isinstance(v, str) else v
+                k: mask_personal_text(v, names=[c.customer_name]) if isinstance(v, str) else v
                 for k, v in event["data"].items()
+                if k not in HIDDEN_EVENT_KEYS
             }
     if not c.anonymous and sees_identity:
         body["customer"] = {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.errors import Forbidden, InvalidInput, NotFound
+from tanjai.complaints.metadata import UnreadablePhoto, photo_metadata_strip
 from tanjai.complaints.models import Attachment, AttachmentKind, Complaint
 from tanjai.complaints.selectors import complaint_visible, technician_on_the_job
 
@@ -38,6 +39,15 @@ def sniff_content_type(head: bytes) -> str | None:
                 continue
             return content_type
     return None
+
+
+def attachment_neutral_name(attachment: Attachment) -> str:
+    """A file's name for those who may not see the customer: the tracking number, the
+    file's number and its type (69-0000001-2-17.pdf)."""
+    from tanjai.complaints.models import ATTACHMENT_EXTENSIONS
+
+    extension = ATTACHMENT_EXTENSIONS.get(attachment.content_type, "bin")
+    return f"{attachment.complaint.tracking_no}-{attachment.pk}.{extension}"
 
 
 def attachment_permitted(*, actor: Actor, complaint: Complaint) -> bool:
@@ -120,7 +130,17 @@ def attachment_add(
     if not attachment_permitted(actor=actor, complaint=complaint):
         raise Forbidden(_("Only staff handling the complaint add attachments."))
     content, content_type = attachment_read(upload, kind=kind)
+    # The same upload twice (a double click, a retried request) is stored once: known by
+    # what was sent. What is stored is the photo without its camera's metadata.
     digest = hashlib.sha256(content).hexdigest()
+    try:
+        content = photo_metadata_strip(content, content_type)
+    except UnreadablePhoto:
+        raise InvalidInput(
+            _("The file %(name)s is not a photo that can be read.")
+            % {"name": getattr(upload, "name", "")},
+            errors={"file": [_("JPEG, PNG, WebP or PDF only.")]},
+        ) from None
     existing = Attachment.objects.filter(complaint=complaint, sha256=digest).first()
     if existing:
         return existing, False

@@ -60,6 +60,18 @@ class QueueFilterForm(forms.Form):
         self.is_valid()
         return self.cleaned_data.get(name) or ""
 
+    def dropped(self) -> list[tuple[Any, str]]:
+        """The filters left out because their value is not valid, with why (a stale choice,
+        a NUL character pasted into the search), so the list does not seem filtered."""
+        if not self.is_bound or self.is_valid():
+            return []
+        return [
+            (self.fields[name].label, str(message))
+            for name, messages in self.errors.items()
+            if name in self.fields
+            for message in messages
+        ]
+
     def in_use(self) -> int:
         """How many filters narrow the list (the order is no filter)."""
         return sum(1 for name in self.fields if name != "order" and self.value(name))

@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
+
+from tanjai.core.inputs import TextInput
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
@@ -17,8 +19,8 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ContactMethod = Literal["phone", "sms", "line", "email", "letter", "in_person"]
 
 
-class ActionInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ActionInput(TextInput):
+    """The fields of one workflow action."""
 
 
 class ForwardInput(ActionInput):

@@ -202,8 +202,20 @@ class AttachmentKind(models.TextChoices):
     DOCUMENT = "document", _("document")
 
 
+ATTACHMENT_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"complaints/{instance.complaint.tracking_no}/{instance.sha256[:16]}-{filename[-80:]}"
+    """Where a file is stored: named by its content, never by the name it was sent with,
+    which may carry the complainant's name or phone number (the database keeps that name,
+    shown only to those who may see the customer)."""
+    extension = ATTACHMENT_EXTENSIONS.get(instance.content_type, "bin")
+    return f"complaints/{instance.complaint.tracking_no}/{instance.sha256[:32]}.{extension}"
 
 
 class Attachment(models.Model):

@@ -5,8 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor, actor_for
 from tanjai.complaints.action_forms import CHOICE_LABELS, action_data, action_fields, error_items
+from tanjai.complaints.attachments import attachment_neutral_name
 from tanjai.complaints.errors import InvalidInput, WorkflowError
 from tanjai.complaints.forms import QueueFilterForm
 from tanjai.complaints.models import AttachmentKind
@@ -82,7 +91,14 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     actor = actor_for(request.user)
     now = timezone.now()
-    form = QueueFilterForm(request.GET or None, actor=actor, queue=name)
+    data: QueryDict
+    if request.method == "POST":
+        data = request.POST
+    else:
+        # The search comes by POST only: a phone number typed there stays out of URLs.
+        data = request.GET.copy()
+        data.pop("q", None)
+    form = QueueFilterForm(data or None, actor=actor, queue=name)
     order = form.value("order") or "resolve_due_at"
     received_from, received_to = form.received_range()
     complaints = (
@@ -102,13 +118,13 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         .filter(queue_filter(name, now=now, actor=actor))
         .order_by(order, "id")
     )
-    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    page = Paginator(complaints, 25).get_page(data.get("page"))
     rows = [
         {
             "complaint": c,
             "description": c.description
             if identity_visible(actor=actor, complaint=c)
-            else mask_personal_text(c.description),
+            else mask_personal_text(c.description, names=[c.customer_name]),
             "badge": sla_badge(c.resolve_due_at, now=now, is_open=c.is_open),
         }
         for c in page
@@ -121,6 +137,13 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         "rows": rows,
         "bulk": _bulk_form(name, actor) if rows else None,
         "filters_in_use": form.in_use(),
+        "filter_values": [
+            (key, value)
+            for key in data
+            if key not in ("page", "csrfmiddlewaretoken")
+            for value in data.getlist(key)
+        ],
+        "filters_dropped": form.dropped(),
         "partial": bool(request.headers.get("HX-Request")),
     }
     template = "complaints/_queue_rows.html" if context["partial"] else "complaints/queue.html"
@@ -159,6 +182,8 @@ def queue_bulk(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     actor = actor_for(request.user)
     action = BULK_ACTIONS[name]
+    if not actor.has_any(ACTIONS[action].roles):
+        raise PermissionDenied
     numbers = list(dict.fromkeys(request.POST.getlist("numbers")))[:100]
     data = action_data(action, request.POST)
     back = redirect(f"{reverse('staff-queue', args=[name])}?{request.GET.urlencode()}")
@@ -281,7 +306,9 @@ def _complaint_context(
         personal_data_access_log(user_id=actor.user_id, complaint_id=complaint.pk, via="web")
 
     def text(value: str) -> str:
-        return value if sees_identity else mask_personal_text(value)
+        return (
+            value if sees_identity else mask_personal_text(value, names=[complaint.customer_name])
+        )
 
     history = list(complaint.events.all())  # one query for the timeline and the contact log
 
@@ -330,7 +357,9 @@ def _complaint_context(
             "metres": r.metres,
             # Masked for everyone: a list of others' complaints is no place for their
             # phone and house numbers (each opened complaint shows and logs them).
-            "description": mask_personal_text(r.complaint.description),
+            "description": mask_personal_text(
+                r.complaint.description, names=[r.complaint.customer_name]
+            ),
             "badge": sla_badge(r.complaint.resolve_due_at, now=now, is_open=r.complaint.is_open),
             "can_mark": action_permitted(
                 actor=actor, action="mark_duplicate", complaint=r.complaint
@@ -433,6 +462,14 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
     return _after_post(request, tracking_no)
 
 
+def _visible_or_404(request: HttpRequest, tracking_no: str) -> None:
+    """A complaint outside one's scope is not found, before anything else is said of it."""
+    from tanjai.complaints.selectors import complaint_get
+
+    if complaint_get(actor=actor_for(request.user), tracking_no=_number(tracking_no)) is None:
+        raise Http404
+
+
 def _after_post(
     request: HttpRequest, tracking_no: str, *, error: WorkflowError | None = None, **extra: Any
 ) -> HttpResponse:
@@ -460,6 +497,7 @@ def attachment_upload(request: HttpRequest, tracking_no: str) -> HttpResponse:
 
     if request.method != "POST":
         raise Http404
+    _visible_or_404(request, tracking_no)
     kind = request.POST.get("kind", AttachmentKind.DOCUMENT)
     try:
         uploads = request.FILES.getlist("files")
@@ -503,15 +541,12 @@ def attachment_file(request: HttpRequest, tracking_no: str, pk: int) -> FileResp
             raise Http404
         if actor.user_id is not None:
             personal_data_access_log(user_id=actor.user_id, complaint_id=complaint.pk, via="file")
-    extension = attachment.content_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
         as_attachment=attachment.content_type == "application/pdf",
         # A file's own name may carry a name or a phone number.
-        filename=attachment.original_name
-        if sees_identity
-        else f"{complaint.tracking_no}-{attachment.pk}.{extension}",
+        filename=attachment.original_name if sees_identity else attachment_neutral_name(attachment),
     )
     # Not kept by the browser: a shared office PC keeps no copy after sign-out, and each
     # opening goes through this check (and the access log).
@@ -526,6 +561,7 @@ def duplicates_mark(request: HttpRequest, tracking_no: str) -> HttpResponse:
     service; each refusal is reported with its reason, the others still done."""
     if request.method != "POST":
         raise Http404
+    _visible_or_404(request, tracking_no)
     actor = actor_for(request.user)
     master = _number(tracking_no)
     done: list[dict[str, Any]] = []

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import Schema
-from ninja.security import HttpBearer
+from ninja.errors import ValidationError
+from ninja.parser import Parser
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
 
 from tanjai.accounts.scope import Actor, actor_for
+from tanjai.core.inputs import NUL_MESSAGE, nul_paths
 
 
 class ErrorOut(Schema):
@@ -34,6 +38,40 @@ class BearerToken(HttpBearer):
         if user is not None:
             request.user = user  # type: ignore[assignment]
         return user
+
+
+class StaffSession(SessionAuth):
+    """The staff's signed-in session, for the browser's own calls. Its CSRF token is checked
+    when there is a session to forge: a request with neither a token nor a session is not
+    signed in (401), not a forgery (403)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+class InputParser(Parser):
+    """ninja's parsing of JSON bodies, queries and forms, refusing NUL characters (which
+    PostgreSQL cannot store, see core.inputs) with the field named, for every operation."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(parsed)
+        return parsed
+
+
+def _refuse_nul(data: Any) -> None:
+    if paths := nul_paths(data):
+        message = str(NUL_MESSAGE)
+        raise ValidationError([{"loc": p, "msg": message, "type": "value_error"} for p in paths])
 
 
 def request_actor(request: HttpRequest) -> Actor:

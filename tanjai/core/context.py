@@ -11,6 +11,7 @@ def staff_links(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from tanjai.accounts.roles import Role
     from tanjai.accounts.scope import actor_for
     from tanjai.complaints.workflow import REGISTER_ROLES
     from tanjai.reports.scope import REPORT_ROLES
@@ -19,4 +20,5 @@ def staff_links(request: HttpRequest) -> dict[str, Any]:
     return {
         "can_report": actor.has_any(REPORT_ROLES),
         "can_register": actor.has_any(REGISTER_ROLES),
+        "can_privacy": Role.DPO in actor.roles,  # the data protection officer's requests
     }

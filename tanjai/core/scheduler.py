@@ -34,6 +34,7 @@ def jobs() -> list[Job]:
     from tanjai.core.tasks import rate_hits_prune_task
     from tanjai.improvement.tasks import actions_overdue_remind_task
     from tanjai.notifications.tasks import notifications_retry
+    from tanjai.privacy.tasks import retention_task
     from tanjai.reports.tasks import reports_refresh_task, submission_reminders_task
     from tanjai.sla.tasks import sla_watch_task
 
@@ -46,6 +47,7 @@ def jobs() -> list[Job]:
         Job("reports_refresh", timedelta(minutes=1), reports_refresh_task.enqueue),
         Job("submission_reminders", timedelta(days=1), submission_reminders_task.enqueue),
         Job("actions_overdue", timedelta(days=1), actions_overdue_remind_task.enqueue),
+        Job("retention", timedelta(days=1), retention_task.enqueue),
     ]
 
 
@@ -71,14 +73,30 @@ def scheduler_tick(*, now: datetime | None = None) -> list[str]:
     return started
 
 
-def scheduler_run(*, stop: threading.Event | None = None, tick_seconds: float = 5.0) -> None:
+def scheduler_run(
+    *,
+    stop: threading.Event | None = None,
+    tick_seconds: float = 5.0,
+    backoff_base: float = 0.5,
+    backoff_cap: float = 30.0,
+) -> None:
+    """Tick until `stop` is set. A lost database (a restart, a cut connection) is waited out
+    with backoff and said once when lost and once when back, not with a traceback a tick."""
+    from tanjai.core.worker import DATABASE_ERRORS, DatabaseOutage
+
     stop = stop or threading.Event()
     logger.info("scheduler started: %s", ", ".join(f"{j.name}/{j.interval}" for j in jobs()))
+    outage = DatabaseOutage("scheduler", base=backoff_base, cap=backoff_cap, log=logger)
     while not stop.is_set():
-        close_old_connections()
+        wait = tick_seconds
         try:
-            for name in scheduler_tick():
+            close_old_connections()
+            started = scheduler_tick()
+            outage.back()
+            for name in started:
                 logger.info("enqueued %s", name)
+        except DATABASE_ERRORS as exc:
+            wait = outage.lost(exc)
         except Exception:
             logger.exception("scheduler tick failed")
-        stop.wait(tick_seconds)
+        stop.wait(wait)

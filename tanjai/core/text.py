@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 # Thai digits ๐–๙ as 0–9: for numbers typed or pasted in Thai.
@@ -79,13 +80,110 @@ _TRACKING = re.compile(r"\d{2}-\d{7}-\d")
 _HOUSE = re.compile(r"(บ้านเลขที่|เลขที่)\s*[\d/-]+|(?<![\d/-])\d{1,5}/\d{1,4}(?![\d/-])")
 
 
-def mask_personal_text(text: str) -> str:
-    """Free text with phone, account and house numbers and e-mail addresses masked, for
-    readers who may not see the complainant (PDPA) and for reports and exports.
+# Words before a person's name: titles, and ชื่อ ("named"). The name that follows is masked.
+_TITLES = (
+    "นางสาว", "เด็กชาย", "เด็กหญิง", "นาย", "นาง", "น.ส.", "ด.ช.", "ด.ญ.", "คุณ", "ดร.",
+    "ชื่อ", "Mr.", "Mrs.", "Ms.", "Miss", "Mr", "Mrs", "Ms",
+)  # fmt: skip
+_TITLE = re.compile("(" + "|".join(re.escape(t) for t in _TITLES) + r")[ \t]*")
+_THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
+_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?")
+# Words that end a name written without a space before them ("คุณสมชายแจ้งว่า…").
+_AFTER_NAME = frozenset(
+    [
+        "แจ้ง", "โทร", "บอก", "ร้องเรียน", "ติดต่อ", "ขอ", "ต้องการ", "พบ", "เห็น", "กล่าว",
+        "ถาม", "ตอบ", "ยืนยัน", "ยัง", "ไม่", "ได้", "มา", "ไป", "อยู่", "เป็น", "ให้", "ที่",
+        "ซึ่ง", "และ", "กับ", "ว่า", "ค่ะ", "คะ", "ครับ", "บ้าน", "เจ้าของ", "ลูกค้า", "ผู้",
+    ]
+)  # fmt: skip
+MASKED_NAME = "[ชื่อ]"
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    from pythainlp.corpus import thai_words
+
+    return frozenset(thai_words())
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from pythainlp.corpus import thai_stopwords
+
+    return frozenset(thai_stopwords()) | _AFTER_NAME
+
+
+def _masked_names(text: str) -> str:
+    """A name after a title (นาย, นาง, นางสาว, คุณ, ชื่อ…) replaced by [ชื่อ]: the first
+    name up to a space or a word that cannot be part of it, and a surname after a space."""
+    out: list[str] = []
+    position = 0
+    for match in _TITLE.finditer(text):
+        if match.start() < position:
+            continue
+        rest = text[match.end() :]
+        title = match.group(1)
+        if not title[0].isascii() and not title.endswith("."):
+            # A title only when the dictionary reads it as a word of its own: not the
+            # คุณ of คุณภาพ (quality), the นาย of นายอำเภอ, the ชื่อ of ชื่อเสียง.
+            run = _THAI_RUN.match(text[match.start() :])
+            if run is None or _words_cached(run.group())[:1] != (title,):
+                continue
+        latin = _LATIN_NAME.match(rest) if title[0].isascii() else None
+        if latin:
+            out += [text[position : match.end()], MASKED_NAME]
+            position = match.end() + latin.end()
+            continue
+        first = _name_part(rest)
+        if not first:
+            continue
+        end = match.end() + first
+        surname = re.match(r" (?=[\u0e01-\u0e4e])", text[end:])
+        if surname:
+            second = _name_part(text[end + 1 :], surname=True)
+            if second:
+                end += 1 + second
+        out += [text[position : match.end()], MASKED_NAME]
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _name_part(text: str, *, surname: bool = False) -> int:
+    """How many characters at the start of `text` are a name: the Thai letters up to a
+    space, or up to a word that ends a name; 0 if none. A surname is more than one word of
+    the dictionary (รัก|ดี), or a word it does not know: "ไปดู" after a name is not one."""
+    run = _THAI_RUN.match(text)
+    if not run:
+        return 0
+    words = _words_cached(run.group())
+    stop = _stopwords()
+    if surname and len(words) == 1 and words[0] in _dictionary():
+        return 0
+    length = 0
+    for i, word in enumerate(words):
+        if i and (word in stop or i >= 4):
+            break
+        if i == 0 and word in stop:
+            return 0
+        length += len(word)
+    return length
+
+
+def mask_personal_text(text: str, *, names: Iterable[str] = ()) -> str:
+    """Free text with phone, account and house numbers, e-mail addresses and people's names
+    masked, for readers who may not see the complainant (PDPA) and for reports and exports.
+    A name is found after a title (นาย, นาง, นางสาว, คุณ, ชื่อ…), and `names` (the
+    complainant's own, say) wherever they are written.
 
     Tracking numbers (69-0001234-7) and ordinary quantities stay readable."""
     if not text:
         return text
+    for name in names:
+        for part in (name or "").split():
+            if len(part) >= 2:
+                text = text.replace(part, MASKED_NAME)
+    text = _masked_names(text)
     text = text.translate(THAI_DIGITS)
     text = _EMAIL.sub("[อีเมล]", text)
     text = _PHONE.sub("[เบอร์โทร]", text)

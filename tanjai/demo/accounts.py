@@ -14,6 +14,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("analyst", "hq_analyst", "org"),
     ("committee", "committee", "org"),
     ("evaluator", "evaluator", "org"),
+    ("dpo", "dpo", "org"),
     ("region1", "region_officer", "region:1"),
     ("region6", "region_officer", "region:6"),
 ]

@@ -9,18 +9,14 @@ from typing import Annotated
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from tanjai.core.inputs import TextInput
 from tanjai.core.text import THAI_DIGITS, text_normalise
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# As long as the complaint's columns (a longer one would fail in the database).
+Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 
 
 def phone_normalise(value: str) -> str:
@@ -33,9 +29,7 @@ def phone_normalise(value: str) -> str:
     return digits
 
 
-class CustomerInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CustomerInput(TextInput):
     name: Short = ""
     phone: Short = ""
     alt_phone: Short = ""
@@ -81,12 +75,10 @@ class CustomerInput(BaseModel):
         )
 
 
-class LocationInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LocationInput(TextInput):
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
-    province: Short = ""
-    district: Short = ""
+    province: Place = ""
+    district: Place = ""
     lat: float | None = Field(
         None, ge=5.0, le=21.0, description="WGS84; Thailand lies within 5-21 N"
     )
@@ -101,9 +93,7 @@ class LocationInput(BaseModel):
         return self
 
 
-class RegisterInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RegisterInput(TextInput):
     channel: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     subcategory: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = (

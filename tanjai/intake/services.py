@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,6 +22,12 @@ from tanjai.intake.inputs import RegisterInput
 from tanjai.organisation.models import Branch
 from tanjai.reference.models import Category, Channel, Subcategory
 from tanjai.sla.services import sla_recompute
+
+# How far back a complaint may be dated: cases imported from GCC 1111 and Damrongtham, or
+# letters registered late, are often months and sometimes years old; before that, a date
+# is a typing mistake (1900, year 1). Ahead: only the skew between two clocks.
+BACKDATE_YEARS = 5
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def branch_nearest(*, lat: float, lon: float) -> Branch | None:
@@ -93,6 +99,22 @@ def _external_case(*, channel: Channel, ref: str, actor: Actor) -> Complaint | N
     return existing
 
 
+def _received_at_check(received_at: datetime, *, now: datetime) -> None:
+    if received_at > now + CLOCK_SKEW:
+        raise InvalidInput(
+            _("The time received is in the future."),
+            errors={"received_at": [_("It cannot be in the future.")]},
+        )
+    # Compared in UTC: a date near year 1 cannot even be moved to Bangkok time.
+    if received_at < now - timedelta(days=round(365.25 * BACKDATE_YEARS)):
+        message = _("A complaint cannot be dated more than %(years)d years back.") % {
+            "years": BACKDATE_YEARS
+        }
+        raise InvalidInput(
+            _("The time received is too far in the past."), errors={"received_at": [message]}
+        )
+
+
 def complaint_register(
     *, actor: Actor, data: dict[str, Any] | RegisterInput, intake_key: str = ""
 ) -> tuple[Complaint, bool]:
@@ -107,6 +129,9 @@ def complaint_register(
         inp = data if isinstance(data, RegisterInput) else RegisterInput.model_validate(data)
     except ValidationError as exc:
         raise InvalidInput(_("The complaint is not valid."), errors=pydantic_errors(exc)) from None
+    now = timezone.now()
+    received_at = inp.received_at or now
+    _received_at_check(received_at, now=now)
     key = f"{actor.user_id or actor.username}:{intake_key}" if intake_key else ""
     if key and (existing := Complaint.objects.filter(intake_key=key).first()):
         return existing, False
@@ -118,13 +143,6 @@ def complaint_register(
         existing = _external_case(channel=refs["channel"], ref=inp.external_ref, actor=actor)
         if existing:
             return existing, False
-    now = timezone.now()
-    received_at = inp.received_at or now
-    if received_at > now + timedelta(minutes=5):
-        raise InvalidInput(
-            _("The time received is in the future."),
-            errors={"received_at": [_("It cannot be in the future.")]},
-        )
     customer = inp.customer if inp.customer and not inp.anonymous else None
     location = inp.location
     try:

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tanjai.accounts.scope import Actor, actor_for
+from tanjai.accounts.services import personal_data_access_log
 from tanjai.complaints.action_forms import error_items
 from tanjai.complaints.attachments import attachment_add, attachments_check, kind_for_upload
 from tanjai.complaints.errors import InvalidInput, WorkflowError
@@ -115,10 +116,13 @@ def complaint_registered(request: HttpRequest, tracking_no: str) -> HttpResponse
 
 @login_required
 def customer_lookup(request: HttpRequest) -> HttpResponse:
-    """Earlier complaints of the same account number or phone, within one's scope (HTMX)."""
+    """Earlier complaints of the same account number or phone, within one's scope (HTMX).
+    Asked by POST: a phone number in a URL would stay in browser histories and server logs."""
     actor = _registering_actor(request)
-    account = request.GET.get("customer_account_no", "").strip()
-    phone = request.GET.get("customer_phone", "").strip()
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    account = request.POST.get("customer_account_no", "").strip()
+    phone = request.POST.get("customer_phone", "").strip()
     try:
         phone = phone_normalise(phone) if phone else ""
     except ValueError:
@@ -130,4 +134,12 @@ def customer_lookup(request: HttpRequest) -> HttpResponse:
         earlier = [
             c for c in qs.order_by("-received_at")[:5] if identity_visible(actor=actor, complaint=c)
         ]
+        for c in earlier:  # each earlier complaint shown is a look at that customer's data
+            if actor.user_id is not None:
+                personal_data_access_log(
+                    user_id=actor.user_id,
+                    complaint_id=c.pk,
+                    via="web",
+                    purpose="customer look-up",
+                )
     return render(request, "intake/_earlier.html", {"earlier": earlier})

@@ -69,6 +69,10 @@ def customer_channel(complaint: Complaint) -> tuple[str, str] | None:
     Last comes "phone": no channel sends to this customer, so a person must tell them."""
     if complaint.anonymous:
         return None
+    from tanjai.privacy.selectors import notices_objected  # PDPA: the customer objected
+
+    if notices_objected(complaint=complaint):
+        return None
     if complaint.customer_line_user_id and settings.LINE_CHANNEL_ACCESS_TOKEN:
         return "line", complaint.customer_line_user_id
     if complaint.customer_messenger_id and settings.FACEBOOK_PAGE_ACCESS_TOKEN:
@@ -184,7 +188,12 @@ def _enqueue(pk: int) -> None:
 
 
 def notice_resend(*, notification: Notification) -> bool:
-    """Send a failed customer notice again (staff asked); False if it was not failed."""
+    """Send a failed customer notice again (staff asked); False if it was not failed, or
+    if the customer has objected to notices since."""
+    from tanjai.privacy.selectors import notices_objected
+
+    if notification.complaint and notices_objected(complaint=notification.complaint):
+        return False
     with transaction.atomic():
         updated = Notification.objects.filter(
             pk=notification.pk, status=NotificationStatus.FAILED, to_customer=True

@@ -113,7 +113,7 @@ def event_notify(*, complaint: Complaint, event: Event) -> None:
             complaint=complaint,
             event=event,
             subject=subject + "งานใหม่ / new work order",
-            body=f"{complaint.tracking_no}: {mask_personal_text(complaint.description[:300])}",
+            body=f"{complaint.tracking_no}: {mask_personal_text(complaint.description[:300], names=[complaint.customer_name])}",
         )
     elif event.action in {"forward", "report_fixed"}:
         notify_users(
@@ -126,7 +126,7 @@ def event_notify(*, complaint: Complaint, event: Event) -> None:
                 if event.action == "forward"
                 else "แก้ไขแล้ว รอตรวจสอบ / fixed, to verify"
             ),
-            body=f"{complaint.tracking_no}: {mask_personal_text(complaint.description[:300])}",
+            body=f"{complaint.tracking_no}: {mask_personal_text(complaint.description[:300], names=[complaint.customer_name])}",
         )
 
 
@@ -166,5 +166,5 @@ def escalation_notify(
         complaint=complaint,
         event=event,
         subject=f"[{complaint.tracking_no}] SLA {LEVEL_NAMES[level]}: {label}",
-        body=f"{complaint.tracking_no} ({complaint.branch.code}): {mask_personal_text(complaint.description[:300])}",
+        body=f"{complaint.tracking_no} ({complaint.branch.code}): {mask_personal_text(complaint.description[:300], names=[complaint.customer_name])}",
     )

@@ -290,7 +290,7 @@ def satisfaction(
                 "tracking_no": a.complaint.tracking_no,
                 "category": a.complaint.category.code,
                 "score": a.score,
-                "comment": mask_personal_text(a.comment),
+                "comment": mask_personal_text(a.comment, names=[a.complaint.customer_name]),
                 "answered_at": a.answered_at.isoformat(),
             }
             for a in answers

@@ -124,6 +124,16 @@ def test_photos_are_fetched_from_facebook_only(graph):
     assert Conversation.objects.get().photos == []
 
 
+def test_a_nul_character_in_a_message_is_left_out_not_a_server_error(graph):
+    """PostgreSQL cannot store U+0000: the words around it are kept."""
+    deliver(text("สวัสดี"))
+    deliver(quick("cat:leak"))
+    assert deliver(text("ท่อแตก\u0000หน้าบ้าน น้ำพุ่งแรงมาก")).status_code == 200
+    from tanjai.channels.models import Conversation
+
+    assert Conversation.objects.get().description == "ท่อแตกหน้าบ้าน น้ำพุ่งแรงมาก"
+
+
 def test_unsigned_or_malformed_bodies_are_refused(graph):
     assert deliver(text("สวัสดี"), secret="not-the-secret").status_code == 403
     unsigned = Client().post("/webhooks/facebook", b"{}", content_type="application/json")

@@ -345,6 +345,13 @@ def test_the_staff_page_imports_in_the_background_and_lists_the_rejected_rows(re
 
     download = officer.get(page + "rejected.csv")
     assert download["Content-Type"].startswith("text/csv")
+    # The rejected rows quote names and phone numbers: each look is in the access log.
+    from tanjai.accounts.models import PersonalDataAccess
+
+    looks = PersonalDataAccess.objects.filter(
+        subject__startswith="import ", user__username="call_centre"
+    )
+    assert {a.via for a in looks} == {"web", "file"} and all(a.complaint_id is None for a in looks)
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0][0].startswith("แถว") and rows[0][-1].startswith("เหตุ")
     assert len(rows) == 6

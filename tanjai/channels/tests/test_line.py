@@ -136,6 +136,19 @@ def test_what_is_happening_with_my_complaint(line, register):
     assert "ไม่พบ" in last_reply(line)
 
 
+def test_a_nul_character_in_a_message_is_left_out_not_a_server_error(line):
+    """PostgreSQL cannot store U+0000: the words around it are kept, and the chat goes on."""
+    deliver(text("สวัสดีครับ"))
+    deliver(postback("cat:leak"))
+    assert deliver(text("ท่อแตก\u0000หน้าบ้าน น้ำพุ่งแรงมาก")).status_code == 200
+    from tanjai.channels.models import Conversation
+
+    assert Conversation.objects.get().description == "ท่อแตกหน้าบ้าน น้ำพุ่งแรงมาก"
+    assert line.replies[-1].body["messages"][0]["quickReply"]["items"][0]["action"]["type"] == (
+        "location"
+    )
+
+
 def test_unsigned_or_malformed_requests_are_refused_and_store_nothing(line):
     assert deliver(text("สวัสดี"), secret="not-the-secret").status_code == 400
     unsigned = Client().post("/webhooks/line", b"{}", content_type="application/json")

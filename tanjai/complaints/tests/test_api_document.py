@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 SIX_REPORTS = ["category-sla", "satisfaction", "resolved", "results", "krs-quarter", "evaluation"]
 # Stand-ins for path parameters that the document does not enumerate.
-PATH_VALUES = {"tracking_no": "69-0000001-2", "month": "2026-10"}
+PATH_VALUES = {"tracking_no": "69-0000001-2", "month": "2026-10", "token_id": "1"}
 
 
 @pytest.fixture

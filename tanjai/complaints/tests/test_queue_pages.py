@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,8 +44,30 @@ def test_filters_answer_htmx_with_the_rows_only(client, register):
     )
     html = partial.content.decode()
     assert "<html" not in html and "ท่อแตกหน้าบ้าน" in html and "น้ำขุ่น" not in html
-    found = c.get("/staff/queues/to_forward/", {"q": "ตะกอน"}).content.decode()
+    found = c.post("/staff/queues/to_forward/", {"q": "ตะกอน"}).content.decode()
     assert "น้ำขุ่นเป็นตะกอน" in found and "ท่อแตกหน้าบ้าน" not in found
+
+
+def test_a_search_never_travels_in_the_url(client, register):
+    """What is searched for is often a phone number: sent by POST, never in a URL (browser
+    histories, proxies and server logs keep those)."""
+    register(description="น้ำขุ่นเป็นตะกอน", category="quality", subcategory="turbid")
+    register(description="ท่อแตกหน้าบ้าน", category="leak", subcategory="main_burst")
+    for _ in range(26):
+        register(description="น้ำขุ่นเป็นตะกอนอีกครั้ง", category="quality", subcategory="turbid")
+    c = signed_in(client, "chonburi_centre")
+    page = c.get("/staff/queues/to_forward/").content.decode()
+    form = re.search(r'<form class="filters"[^>]*>', page).group(0)
+    assert 'method="post"' in form and "hx-get" not in form and "hx-push-url" not in form
+    ignored = c.get("/staff/queues/to_forward/", {"q": "ตะกอน"}).content.decode()
+    assert "ท่อแตกหน้าบ้าน" in ignored  # a search in the URL is not taken
+    found = c.post("/staff/queues/to_forward/", {"q": "ตะกอน"}).content.decode()
+    assert "ท่อแตกหน้าบ้าน" not in found and "?q=" not in found
+    # The next page keeps the search, by POST too.
+    pager = re.search(r'<form class="pager".*?</form>', found, flags=re.S).group(0)
+    assert 'name="q" value="ตะกอน"' in pager and 'method="post"' in pager
+    second = c.post("/staff/queues/to_forward/", {"q": "ตะกอน", "page": 2}).content.decode()
+    assert second.count("data-tracking-no=") == 27 - 25 and "ท่อแตกหน้าบ้าน" not in second
     # A value that is not a choice is ignored, not an error page.
     assert c.get("/staff/queues/to_forward/", {"category": "volcano"}).status_code == 200
     assert c.get("/staff/queues/nonsense/").status_code == 404

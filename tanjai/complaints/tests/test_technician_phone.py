@@ -38,7 +38,7 @@ def test_a_technician_is_neither_offered_nor_given_the_entry_form(client):
     assert 'href="/staff/new/"' not in home
     assert client.get("/staff/new/").status_code == 403
     assert client.post("/staff/new/", FORM).status_code == 403
-    assert client.get("/staff/new/customer/", {"customer_phone": "0812345678"}).status_code == 403
+    assert client.post("/staff/new/customer/", {"customer_phone": "0812345678"}).status_code == 403
     assert Complaint.objects.count() == 0
 
 

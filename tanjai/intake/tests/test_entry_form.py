@@ -27,7 +27,7 @@ FORM = {
 def test_a_telephone_complaint_gets_its_tracking_number_read_back(client, register):
     earlier = register()  # the same customer called before
     assert client.login(username="chonburi_officer", password=PASSWORD)
-    lookup = client.get("/staff/new/customer/", {"customer_phone": "0812345678"}).content.decode()
+    lookup = client.post("/staff/new/customer/", {"customer_phone": "0812345678"}).content.decode()
     assert earlier.tracking_no in lookup
     response = client.post("/staff/new/", FORM)
     complaint = Complaint.objects.exclude(pk=earlier.pk).get()

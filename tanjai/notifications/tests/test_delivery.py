@@ -41,13 +41,14 @@ def test_the_scheduler_enqueues_each_slot_once_and_the_worker_runs_the_watcher(r
         "reports_refresh",
         "submission_reminders",
         "actions_overdue",
+        "retention",
     ]
     assert scheduler_tick() == []  # a second scheduler in the same slot does nothing
     run_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
-    # The seven jobs ran (and the overdue monthly reports' reminders went out by e-mail).
+    # The nine jobs ran (and the overdue monthly reports' reminders went out by e-mail).
     jobs = DBTaskResult.objects.exclude(task_path__endswith="notification_deliver")
-    assert jobs.count() == 8
+    assert jobs.count() == 9
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tanjai.accounts.roles import Role
@@ -5,7 +6,10 @@ from tanjai.accounts.services import ScopeError, user_create
 
 
 class Command(BaseCommand):
-    help = "Create (or update) a staff account with a role and an organisational scope."
+    help = (
+        "Create (or update) a staff account with a role and an organisational scope; "
+        "the password must pass the password policy, and setting it ends the API tokens."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -23,6 +27,8 @@ class Command(BaseCommand):
                 password=options["password"],
                 email=options["email"],
             )
+        except ValidationError as exc:  # the password policy
+            raise CommandError("password: " + " ".join(exc.messages)) from exc
         except (ScopeError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"{user.username}: {options['role']} @ {options['scope']}")
