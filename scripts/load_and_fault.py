@@ -127,6 +127,7 @@ def client(number: int, n: int, tokens: dict[str, str], stats: Stats) -> None:
             stats.failed.append(f"register {key}: {status} {answer}")
             continue
         tracking = answer["tracking_no"]
+        version = answer["version"]
         with stats.lock:
             stats.acknowledged[key] = tracking
         for action, who, data in (
@@ -135,15 +136,27 @@ def client(number: int, n: int, tokens: dict[str, str], stats: Stats) -> None:
              {"plan": "ส่งช่างตรวจสอบท่อเมนภายในวันนี้", "contact_method": "phone",
               "promised_at": (datetime.now(BANGKOK) + timedelta(hours=20)).isoformat()}),
         ):  # fmt: skip
-            payload = data
+            # The version seen goes with the action (as the API asks of careful clients): a
+            # retry of an action whose answer was lost is then refused (409), not done twice.
             status, answer = call(
-                "POST", f"/api/v1/complaints/{tracking}/actions/{action}", payload, tokens[who],
-                stats,
+                "POST", f"/api/v1/complaints/{tracking}/actions/{action}",
+                {**data, "version": version}, tokens[who], stats,
             )  # fmt: skip
-            # 409 after a retry: the action was taken by the first try, whose answer was lost.
-            if status not in (200, 409):
+            if status == 409:  # taken by the first try: what the complaint now is
+                status, answer = call("GET", f"/api/v1/complaints/{tracking}", None,
+                                      tokens["officer"], stats)  # fmt: skip
+                taken = (
+                    answer.get("informed_at") is not None
+                    if action == "inform_customer"
+                    else answer.get("status") != "received"
+                )
+                if not taken:
+                    stats.failed.append(f"{action} {tracking}: 409 and not taken")
+                    break
+            elif status != 200:
                 stats.failed.append(f"{action} {tracking}: {status} {answer}")
                 break
+            version = answer["version"]
             if action == "inform_customer":
                 with stats.lock:
                     stats.informed.add(tracking)
