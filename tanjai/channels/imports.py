@@ -482,9 +482,18 @@ REJECTED_KEPT = timedelta(days=90)
 def imports_prune(*, now: datetime | None = None) -> int:
     """Blank the values of rejected rows of imports finished over 90 days ago: the reasons
     and case numbers stay, the personal data goes."""
+    from tanjai.core.text import mask_personal_text
+
     cutoff = (now or timezone.now()) - REJECTED_KEPT
-    return (
-        ImportRow.objects.filter(batch__finished_at__lt=cutoff, outcome=RowOutcome.REJECTED)
-        .exclude(values={})
-        .update(values={})
-    )
+    rows = ImportRow.objects.filter(
+        batch__finished_at__lt=cutoff, outcome=RowOutcome.REJECTED
+    ).exclude(values={})
+    done = 0
+    for row in rows.iterator(chunk_size=500):
+        # The reasons may quote the values ("no category for “…”"): masked with them.
+        names = [str(v) for v in row.values.values() if v]
+        row.reasons = [mask_personal_text(str(r), names=names) for r in row.reasons]
+        row.values = {}
+        row.save(update_fields=["values", "reasons"])
+        done += 1
+    return done

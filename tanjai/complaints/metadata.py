@@ -34,15 +34,21 @@ def photo_metadata_strip(content: bytes, content_type: str) -> bytes:
 
 
 def _jpeg(content: bytes) -> bytes:
+    """The JPEG's segments but its metadata, up to the end of the first (primary) image:
+    what some phones append after it (a second image with its own EXIF, a motion photo's
+    video, a vendor's trailer) is left out too."""
     if content[:2] != b"\xff\xd8":
         raise UnreadablePhoto("not a JPEG")
     out = [b"\xff\xd8"]
     orientation = 1
+    scans = 0
     i = 2
-    while i < len(content):
+    end = len(content)
+    while i < end:
         if content[i] != 0xFF:
-            raise UnreadablePhoto("a JPEG segment does not start with a marker")
-        marker = content[i + 1] if i + 1 < len(content) else 0
+            i += 1  # stray bytes between segments, which readers skip too
+            continue
+        marker = content[i + 1] if i + 1 < end else 0xD9
         if marker == 0xFF:  # fill byte
             i += 1
             continue
@@ -50,25 +56,45 @@ def _jpeg(content: bytes) -> bytes:
             out.append(content[i : i + 2])
             i += 2
             continue
-        if marker == 0xD9:  # end of image
-            out.append(content[i : i + 2])
+        if marker == 0xD9:  # end of the image: nothing after it is kept
             break
-        if i + 4 > len(content):
+        if i + 4 > end:
             raise UnreadablePhoto("a JPEG segment is cut short")
         (length,) = struct.unpack(">H", content[i + 2 : i + 4])
         segment = content[i : i + 2 + length]
-        if marker == 0xDA:  # start of scan: the picture itself, to the end
-            out.append(content[i:])
-            return _with_orientation(out, orientation)
+        i += 2 + length
+        if marker == 0xDA:  # a scan: its header, then the coded picture up to a marker
+            scan_end = _scan_end(content, i)
+            out.append(segment + content[i:scan_end])
+            i = scan_end
+            scans += 1
+            continue
         if 0xE0 <= marker <= 0xEF or marker == 0xFE:
             if marker == 0xE1 and segment[4:10] == b"Exif\x00\x00":
                 orientation = _orientation(segment[10:]) or orientation
-            if marker in _JPEG_KEEP:
-                out.append(segment)
+            if marker in _JPEG_KEEP and (marker != 0xE2 or segment[4:16] == b"ICC_PROFILE\x00"):
+                out.append(segment)  # APP2 only as the colour profile, not MPF's index
         else:
             out.append(segment)
-        i += 2 + length
+    if not scans:
+        raise UnreadablePhoto("a JPEG without a picture")
+    out.append(b"\xff\xd9")
     return _with_orientation(out, orientation)
+
+
+def _scan_end(content: bytes, i: int) -> int:
+    """Where a scan's coded data ends: at the first marker that is not a stuffed 0xFF00 or
+    a restart marker."""
+    end = len(content)
+    while True:
+        i = content.find(b"\xff", i)
+        if i < 0 or i + 1 >= end:
+            return end
+        following = content[i + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+            i += 1 if following == 0xFF else 2
+            continue
+        return i
 
 
 def _with_orientation(parts: list[bytes], orientation: int) -> bytes:

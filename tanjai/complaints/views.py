@@ -27,7 +27,7 @@ from tanjai.complaints.action_forms import CHOICE_LABELS, action_data, action_fi
 from tanjai.complaints.attachments import attachment_neutral_name
 from tanjai.complaints.errors import InvalidInput, WorkflowError
 from tanjai.complaints.forms import QueueFilterForm
-from tanjai.complaints.models import AttachmentKind
+from tanjai.complaints.models import AttachmentKind, Complaint
 from tanjai.complaints.selectors import (
     ComplaintFilters,
     complaint_list,
@@ -260,6 +260,11 @@ def notice_told_view(request: HttpRequest, tracking_no: str, pk: int) -> HttpRes
     notice = complaint.notification_set.filter(pk=pk, to_customer=True).first()
     if notice is None:
         raise Http404
+    if not (
+        action_permitted(actor=actor, action="contact_log", complaint=complaint)
+        and identity_visible(actor=actor, complaint=complaint)  # to read the number out
+    ):
+        raise PermissionDenied  # who asks, before what they sent
     answer = request.POST.get("reached")
     if answer not in ("yes", "no"):
         return HttpResponseBadRequest(_("Say whether the customer was reached."))
@@ -462,12 +467,14 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
     return _after_post(request, tracking_no)
 
 
-def _visible_or_404(request: HttpRequest, tracking_no: str) -> None:
+def _visible_or_404(request: HttpRequest, tracking_no: str) -> Complaint:
     """A complaint outside one's scope is not found, before anything else is said of it."""
     from tanjai.complaints.selectors import complaint_get
 
-    if complaint_get(actor=actor_for(request.user), tracking_no=_number(tracking_no)) is None:
+    complaint = complaint_get(actor=actor_for(request.user), tracking_no=_number(tracking_no))
+    if complaint is None:
         raise Http404
+    return complaint
 
 
 def _after_post(
@@ -497,7 +504,11 @@ def attachment_upload(request: HttpRequest, tracking_no: str) -> HttpResponse:
 
     if request.method != "POST":
         raise Http404
-    _visible_or_404(request, tracking_no)
+    complaint = _visible_or_404(request, tracking_no)
+    from tanjai.complaints.attachments import attachment_permitted
+
+    if not attachment_permitted(actor=actor_for(request.user), complaint=complaint):
+        raise PermissionDenied  # who asks, before what they sent
     kind = request.POST.get("kind", AttachmentKind.DOCUMENT)
     try:
         uploads = request.FILES.getlist("files")
@@ -561,8 +572,10 @@ def duplicates_mark(request: HttpRequest, tracking_no: str) -> HttpResponse:
     service; each refusal is reported with its reason, the others still done."""
     if request.method != "POST":
         raise Http404
-    _visible_or_404(request, tracking_no)
+    complaint = _visible_or_404(request, tracking_no)
     actor = actor_for(request.user)
+    if not action_permitted(actor=actor, action="mark_duplicate", complaint=complaint):
+        raise PermissionDenied  # who asks, before what they sent
     master = _number(tracking_no)
     done: list[dict[str, Any]] = []
     numbers = list(dict.fromkeys(request.POST.getlist("numbers")))[:100]

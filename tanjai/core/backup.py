@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 FORMAT = "tanjai-backup/1"
@@ -86,22 +86,29 @@ def backup_make(folder: Path, *, say: Callable[[str], None] = print) -> dict[str
         raise BackupError(f"{folder} is not empty")
     db = settings.DATABASES["default"]
     started = time.monotonic()
-    with connection.cursor() as cursor:
-        counts = _counts(cursor)
     files = {}
     if connection.vendor == "postgresql":
         dump = folder / "database.dump"
-        command = ["pg_dump", "--format=custom", "--no-owner", "--no-privileges"]
-        command += [*_pg_args(db), "--file", str(dump), str(db["NAME"])]
-        # PostgreSQL's own tool, found on PATH; its arguments come from the settings.
-        subprocess.run(command, check=True, env=_pg_env(db))  # noqa: S603
+        # The counts and the dump from one snapshot: while Tanjai runs, rows keep coming
+        # (the access log grows with every page), and a restore is checked against these.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            counts = _counts(cursor)
+            command = ["pg_dump", "--format=custom", "--no-owner", "--no-privileges"]
+            command += [f"--snapshot={snapshot}", *_pg_args(db), "--file", str(dump)]
+            command += [f"--dbname={db['NAME']}"]
+            # PostgreSQL's own tool, found on PATH; its arguments come from the settings.
+            subprocess.run(command, check=True, env=_pg_env(db))  # noqa: S603
     else:
         dump = folder / "database.sqlite3"
         source = sqlite3.connect(str(db["NAME"]))
         target = sqlite3.connect(str(dump))
         with target:
-            source.backup(target)  # consistent while the application writes
+            source.backup(target)  # a consistent copy while the application writes
         source.close()
+        counts = _counts(target.cursor())  # counted in the copy itself
         target.close()
     files[dump.name] = _sha256(dump)
     database_seconds = time.monotonic() - started
@@ -147,7 +154,7 @@ def backup_restore(
     started = time.monotonic()
     if connection.vendor == "postgresql":
         command = ["pg_restore", "--no-owner", "--no-privileges", f"--jobs={jobs}"]
-        command += [*_pg_args(db), "--dbname", str(db["NAME"]), str(folder / "database.dump")]
+        command += [*_pg_args(db), f"--dbname={db['NAME']}", str(folder / "database.dump")]
         subprocess.run(command, check=True, env=_pg_env(db))  # noqa: S603
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -80,23 +80,34 @@ _TRACKING = re.compile(r"\d{2}-\d{7}-\d")
 _HOUSE = re.compile(r"(บ้านเลขที่|เลขที่)\s*[\d/-]+|(?<![\d/-])\d{1,5}/\d{1,4}(?![\d/-])")
 
 
-# Words before a person's name: titles, and ชื่อ ("named"). The name that follows is masked.
-_TITLES = (
-    "นางสาว", "เด็กชาย", "เด็กหญิง", "นาย", "นาง", "น.ส.", "ด.ช.", "ด.ญ.", "คุณ", "ดร.",
-    "ชื่อ", "Mr.", "Mrs.", "Ms.", "Miss", "Mr", "Mrs", "Ms",
-)  # fmt: skip
-_TITLE = re.compile("(" + "|".join(re.escape(t) for t in _TITLES) + r")[ \t]*")
+# Words before a person's name: titles, and ชื่อ ("named"). The name after them is masked,
+# when the dictionary reads the title as a word of its own (so not in ขอบคุณ, เชื่อม,
+# คุณภาพ, นายอำเภอ) and what follows is not a common word (คุณลุง, ชื่อบัญชี, คุณช่าง).
+THAI_TITLES = ("นางสาว", "เด็กชาย", "เด็กหญิง", "นาย", "นาง", "คุณ", "ชื่อ")
+_ABBREVIATED_TITLE = re.compile(r"(น\.ส\.|ด\.ช\.|ด\.ญ\.|ดร\.)[ \t]*(?=[\u0e01-\u0e4e])")
+_LATIN_TITLE = re.compile(r"\b(Mr\.|Mrs\.|Ms\.|Dr\.|Miss)[ \t]*([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
-_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?")
-# Words that end a name written without a space before them ("คุณสมชายแจ้งว่า…").
-_AFTER_NAME = frozenset(
+# Words that end a name written without a space before them ("คุณสมชายแจ้งว่า…"), and the
+# common words that follow a title without being a name.
+_NOT_NAME = frozenset(
     [
         "แจ้ง", "โทร", "บอก", "ร้องเรียน", "ติดต่อ", "ขอ", "ต้องการ", "พบ", "เห็น", "กล่าว",
         "ถาม", "ตอบ", "ยืนยัน", "ยัง", "ไม่", "ได้", "มา", "ไป", "อยู่", "เป็น", "ให้", "ที่",
         "ซึ่ง", "และ", "กับ", "ว่า", "ค่ะ", "คะ", "ครับ", "บ้าน", "เจ้าของ", "ลูกค้า", "ผู้",
+        "เจ้าหน้าที่", "ช่าง", "ลุง", "ป้า", "น้า", "อา", "พี่", "น้อง", "แม่", "พ่อ", "ยาย",
+        "ปู่", "ย่า", "ครู", "หมอ", "ตำรวจ", "บัญชี", "ถนน", "ซอย", "หมู่บ้าน", "หมู่", "ผู้ใช้",
+        "ผู้ใช้น้ำ", "ผู้ร้อง", "ผู้ร้องเรียน", "อำเภอ", "ตำบล", "จังหวัด", "บริษัท", "ร้าน",
+        "โรงเรียน", "วัด", "ไฟล์", "เรื่อง", "สาขา", "ผู้จัดการ", "หัวหน้า", "พนักงาน",
+        "ท่าน", "เขา", "เธอ", "ผม", "ดิฉัน", "ฉัน", "หนู", "เรา",
     ]
 )  # fmt: skip
 MASKED_NAME = "[ชื่อ]"
+# Words that begin with a title and are not one, where the dictionary may cut them wrongly.
+_NOT_TITLES = (
+    "นายก", "นายอำเภอ", "นายช่าง", "นายจ้าง", "นายหน้า", "นายตรวจ", "นายทหาร", "นายประกัน",
+    "นายท่า", "นายสถานี", "นางพยาบาล", "นางฟ้า", "คุณภาพ", "คุณค่า", "คุณสมบัติ", "คุณประโยชน์",
+    "ชื่อเสียง", "ชื่อเรื่อง",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -107,67 +118,99 @@ def _dictionary() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
+def _not_name() -> frozenset[str]:
     from pythainlp.corpus import thai_stopwords
 
-    return frozenset(thai_stopwords()) | _AFTER_NAME
+    return frozenset(thai_stopwords()) | _NOT_NAME
+
+
+def _name_tokens(words: tuple[str, ...], *, surname: bool = False) -> int:
+    """How many of `words` (from the start) are a name: one or two words that are neither
+    common nor ending one; a surname is two dictionary words (รัก|ดี) or a word the
+    dictionary does not know ("ไปดู" after a name is not one)."""
+    not_name = _not_name()
+    if not words or words[0] in not_name or len(words[0]) < 2:
+        return 0
+    # One word of the dictionary is a surname (ใจดี) unless it starts as a verb or a word
+    # that follows a name does (ไปดู, มาแจ้ง).
+    if (
+        surname
+        and len(words) == 1
+        and words[0] in _dictionary()
+        and any(words[0].startswith(w) for w in not_name if len(w) >= 2)
+    ):
+        return 0
+    taken = 1
+    if len(words) > 1 and words[1] not in not_name and len(words[1]) >= 2:
+        taken = 2
+    return taken
 
 
 def _masked_names(text: str) -> str:
-    """A name after a title (นาย, นาง, นางสาว, คุณ, ชื่อ…) replaced by [ชื่อ]: the first
-    name up to a space or a word that cannot be part of it, and a surname after a space."""
+    """A name after a title replaced by [ชื่อ]: a first name (one or two words), and a
+    surname after a space."""
+    text = _LATIN_TITLE.sub(lambda m: m.group(1) + " " + MASKED_NAME, text)
     out: list[str] = []
     position = 0
-    for match in _TITLE.finditer(text):
-        if match.start() < position:
+    runs = list(_THAI_RUN.finditer(text))
+    starts_after_title: set[int] = set()
+    for m in _ABBREVIATED_TITLE.finditer(text):
+        starts_after_title.add(m.end())
+    skip_until = -1
+    for n, run in enumerate(runs):
+        if run.start() < skip_until:
             continue
-        rest = text[match.end() :]
-        title = match.group(1)
-        if not title[0].isascii() and not title.endswith("."):
-            # A title only when the dictionary reads it as a word of its own: not the
-            # คุณ of คุณภาพ (quality), the นาย of นายอำเภอ, the ชื่อ of ชื่อเสียง.
-            run = _THAI_RUN.match(text[match.start() :])
-            if run is None or _words_cached(run.group())[:1] != (title,):
+        words = _words_cached(run.group())
+        offsets = [0]
+        for word in words:
+            offsets.append(offsets[-1] + len(word))
+        i = 0
+        while i < len(words):
+            name_at: int | None = None
+            if i == 0 and run.start() in starts_after_title:
+                name_at = 0
+            elif words[i] in THAI_TITLES and not run.group()[offsets[i] :].startswith(
+                _NOT_TITLES
+            ):
+                name_at = i + 1
+            if name_at is None:
+                i += 1
                 continue
-        latin = _LATIN_NAME.match(rest) if title[0].isascii() else None
-        if latin:
-            out += [text[position : match.end()], MASKED_NAME]
-            position = match.end() + latin.end()
-            continue
-        first = _name_part(rest)
-        if not first:
-            continue
-        end = match.end() + first
-        surname = re.match(r" (?=[\u0e01-\u0e4e])", text[end:])
-        if surname:
-            second = _name_part(text[end + 1 :], surname=True)
-            if second:
-                end += 1 + second
-        out += [text[position : match.end()], MASKED_NAME]
-        position = end
+            if name_at < len(words):  # the name runs on in the same run: คุณสมชายแจ้ง
+                taken = _name_tokens(words[name_at:])
+                if not taken:
+                    i += 1
+                    continue
+                start, end = run.start() + offsets[name_at], run.start() + offsets[name_at + taken]
+                rest_of_run = name_at + taken == len(words)
+            else:  # a space after the title: the name is the next run
+                following = runs[n + 1] if n + 1 < len(runs) else None
+                gap = text[run.end() : following.start()] if following else ""
+                if following is None or gap not in (" ", "\t"):
+                    break
+                next_words = _words_cached(following.group())
+                taken = _name_tokens(next_words)
+                if not taken:
+                    break
+                start = following.start()
+                end = start + sum(len(w) for w in next_words[:taken])
+                rest_of_run = taken == len(next_words)
+                run = following  # the surname, if any, follows this run
+            if rest_of_run:  # "นายสมศักดิ์ รักดี": a surname after one space
+                after = text[end:]
+                surname = re.match(r" ([\u0e01-\u0e4e]+)", after)
+                if surname:
+                    sur_words = _words_cached(surname.group(1))
+                    taken = _name_tokens(sur_words, surname=True)
+                    if taken and taken == len(sur_words):  # the whole word before a space
+                        end += 1 + sum(len(w) for w in sur_words[:taken])
+            if start >= position:
+                out += [text[position:start], MASKED_NAME]
+                position = end
+                skip_until = end
+            break
     out.append(text[position:])
     return "".join(out)
-
-
-def _name_part(text: str, *, surname: bool = False) -> int:
-    """How many characters at the start of `text` are a name: the Thai letters up to a
-    space, or up to a word that ends a name; 0 if none. A surname is more than one word of
-    the dictionary (รัก|ดี), or a word it does not know: "ไปดู" after a name is not one."""
-    run = _THAI_RUN.match(text)
-    if not run:
-        return 0
-    words = _words_cached(run.group())
-    stop = _stopwords()
-    if surname and len(words) == 1 and words[0] in _dictionary():
-        return 0
-    length = 0
-    for i, word in enumerate(words):
-        if i and (word in stop or i >= 4):
-            break
-        if i == 0 and word in stop:
-            return 0
-        length += len(word)
-    return length
 
 
 def mask_personal_text(text: str, *, names: Iterable[str] = ()) -> str:
@@ -181,7 +224,8 @@ def mask_personal_text(text: str, *, names: Iterable[str] = ()) -> str:
         return text
     for name in names:
         for part in (name or "").split():
-            if len(part) >= 2:
+            # The person's own name, each part of it, but never a title or a short word.
+            if len(part) >= 3 and part not in THAI_TITLES and not part.endswith("."):
                 text = text.replace(part, MASKED_NAME)
     text = _masked_names(text)
     text = text.translate(THAI_DIGITS)

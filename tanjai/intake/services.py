@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import datetime, timedelta
 from typing import Any
@@ -133,6 +134,8 @@ def complaint_register(
     received_at = inp.received_at or now
     _received_at_check(received_at, now=now)
     key = f"{actor.user_id or actor.username}:{intake_key}" if intake_key else ""
+    if len(key) > 200:  # a long Message-ID or provider id: its digest, which fits the column
+        key = f"{actor.user_id or actor.username}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
     if key and (existing := Complaint.objects.filter(intake_key=key).first()):
         return existing, False
     refs = _resolve_refs(inp, actor)

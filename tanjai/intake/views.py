@@ -121,7 +121,7 @@ def customer_lookup(request: HttpRequest) -> HttpResponse:
     actor = _registering_actor(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    account = request.POST.get("customer_account_no", "").strip()
+    account = request.POST.get("customer_account_no", "").replace("\x00", "").strip()[:50]
     phone = request.POST.get("customer_phone", "").strip()
     try:
         phone = phone_normalise(phone) if phone else ""

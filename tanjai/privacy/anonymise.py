@@ -129,7 +129,8 @@ def _attachments_anonymise(complaint: Complaint) -> tuple[int, int]:
             continue
         try:
             with storage.open(name, "rb") as stored:
-                content = photo_metadata_strip(stored.read(), attachment.content_type)
+                original = stored.read()
+            content = photo_metadata_strip(original, attachment.content_type)
         except (OSError, UnreadablePhoto) as exc:
             # A photo that cannot be read cannot be cleaned: it goes like a document.
             logger.warning("photo %s could not be re-encoded (%s): deleted", attachment.pk, exc)
@@ -138,10 +139,21 @@ def _attachments_anonymise(complaint: Complaint) -> tuple[int, int]:
             documents += 1
             continue
         digest = hashlib.sha256(content).hexdigest()
-        if Attachment.objects.filter(complaint=complaint, sha256=digest).exists():
+        extension = _PHOTO_TYPES[attachment.content_type]
+        if content == original:
+            # Nothing to take out (stored clean, or never carried any): the file stays,
+            # only its own name goes.
+            attachment.original_name = f"photo-{attachment.pk}.{extension}"
+            attachment.save(update_fields=["original_name"])
+            photos += 1
+            continue
+        if (
+            Attachment.objects.filter(complaint=complaint, sha256=digest)
+            .exclude(pk=attachment.pk)
+            .exists()
+        ):
             attachment.delete()  # the same photo, already cleaned under another row
         else:
-            extension = _PHOTO_TYPES[attachment.content_type]
             attachment.original_name = f"photo-{attachment.pk}.{extension}"
             attachment.sha256 = digest
             attachment.size = len(content)

@@ -118,7 +118,11 @@ def test_a_technician_sees_own_work_orders_and_reports_with_a_photo(client, regi
     assert jobs.count("data-tracking-no=") == 1 and number in jobs
     page = client.get(f"/staff/complaints/{number}/").content.decode()
     assert "maps.google.com/?q=13.360000,100.980000" in page
-    photo = io.BytesIO(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 120, 200)).save(photo, "JPEG")
+    photo.seek(0)
     photo.name = "after.jpg"
     not_a_photo = io.BytesIO(b"MZ not an image")
     not_a_photo.name = "virus.jpg"

@@ -115,3 +115,19 @@ def test_an_uploaded_photo_is_stored_without_its_gps(api):
         again.status_code == 200
         and Attachment.objects.filter(complaint__tracking_no=number).count() == 1
     )
+
+
+def test_what_a_phone_appends_after_the_picture_goes_and_the_picture_stays():
+    """A motion photo's video or a second image with its own EXIF, after the end of the
+    first; a colour profile is kept, MPF's index is not; stray bytes are read past."""
+    icc = b"\xff\xe2" + (2 + 12 + 4).to_bytes(2, "big") + b"ICC_PROFILE\x00" + b"\x01\x01abcd"[:4]
+    mpf = b"\xff\xe2" + (2 + 4 + 8).to_bytes(2, "big") + b"MPF\x00" + b"MMdevice"
+    base = jpeg(exif=exif_with_gps(orientation=1).tobytes(), progressive=True)
+    trailer = b"ftypmp42 GPS 13.3600 100.9800 " + jpeg(exif=exif_with_gps().tobytes())
+    photo = base[:2] + icc + mpf + b"\x00\x00" + base[2:] + trailer
+    stored = photo_metadata_strip(photo, "image/jpeg")
+    assert b"GPS 13.36" not in stored and b"PhoneMaker" not in stored and b"MPF\x00" not in stored
+    assert b"ICC_PROFILE\x00" in stored and stored.endswith(b"\xff\xd9")
+    image = Image.open(io.BytesIO(stored))
+    image.load()
+    assert image.size == (40, 30) and image.getpixel((5, 5))[0] > 150

@@ -68,7 +68,7 @@ def test_bulk_actions_are_not_offered_to_roles_that_cannot_take_them(client, reg
     page = as_(client, "analyst").get("/staff/queues/to_forward/").content.decode()
     assert 'id="bulk"' not in page
     response = client.post("/staff/queues/to_forward/bulk/", {"numbers": ["x"]}, follow=True)
-    assert response.status_code == 200 and Complaint.objects.filter(status="forwarded").count() == 0
+    assert response.status_code == 403 and Complaint.objects.filter(status="forwarded").count() == 0
 
 
 def test_a_burst_main_is_marked_duplicates_of_one_master(client, register):

@@ -16,14 +16,44 @@ from tanjai.core.text import mask_personal_text
         ("นางสาวมาลี ศรีสุข ร้องเรียนว่าท่อแตก", "นางสาว[ชื่อ] ร้องเรียนว่าท่อแตก"),
         ("ส่ง น.ส.สุดา ไปดู", "ส่ง น.ส.[ชื่อ] ไปดู"),
         ("ติดต่อ Mr. John Smith ที่ 081-234-5678", "ติดต่อ Mr. [ชื่อ] ที่ [เบอร์โทร]"),
-        # Words that begin like a title are not one.
-        ("คุณภาพน้ำไม่ดี น้ำขุ่น", "คุณภาพน้ำไม่ดี น้ำขุ่น"),
-        ("นายอำเภอแจ้งว่าถนนปิด", "นายอำเภอแจ้งว่าถนนปิด"),
-        ("ชื่อเสียงของการประปา", "ชื่อเสียงของการประปา"),
+        ("ผู้ร้องชื่อสมชาย ใจดี", "ผู้ร้องชื่อ[ชื่อ]"),
+        ("คุณ สมชาย ใจดี แจ้งว่า", "คุณ [ชื่อ] แจ้งว่า"),
+        ("ให้ติดต่อภรรยา นางมาลี ใจดี", "ให้ติดต่อภรรยา นาง[ชื่อ]"),
     ],
 )
 def test_a_name_after_a_title_is_masked(text, masked):
     assert mask_personal_text(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Words that begin like a title, or hold one inside, are not one.
+        "คุณภาพน้ำไม่ดี น้ำขุ่น",
+        "นายอำเภอแจ้งว่าถนนปิด",
+        "ชื่อเสียงของการประปา",
+        "ช่างเชื่อมท่อเสร็จแล้ว",
+        "การเชื่อมต่อมิเตอร์ใหม่",
+        "ขอบคุณเจ้าหน้าที่ที่มาซ่อมท่อ",
+        "ขอบคุณช่างที่มาซ่อมเร็วมาก",
+        "นายกอบต.มาดูที่เกิดเหตุ",
+        "นายช่างมาซ่อมแล้ว",
+        "คุณสมบัติของน้ำประปาไม่ผ่าน",
+        # A title followed by a common word, not a name.
+        "ชื่อบัญชีผู้ใช้น้ำไม่ตรง",
+        "ชื่อถนนในใบแจ้งหนี้ผิด",
+        "คุณลุงข้างบ้านแจ้งว่าน้ำรั่ว",
+        "คุณช่างใจดีมาก",
+        "Mr Water meter broken",
+    ],
+)
+def test_ordinary_words_are_left_as_written(text):
+    assert mask_personal_text(text) == text
+
+
+def test_the_complainants_name_never_takes_a_title_or_a_short_word_with_it():
+    text = "นายอำเภอมาดู คุณภาพน้ำดีขึ้น"
+    assert mask_personal_text(text, names=["นาย สมชาย ใจดี", "คุณ อร"]) == text
 
 
 def test_the_complainants_own_name_is_masked_wherever_it_is_written():

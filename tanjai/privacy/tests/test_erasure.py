@@ -220,3 +220,29 @@ def test_the_django_side_refuses_changing_the_logs(world, dpo):
         RequestStep.objects.filter(request=request).delete()
     with pytest.raises(TypeError):
         RequestStep.objects.filter(request=request).update(step="refused")
+
+
+def test_a_photo_with_nothing_to_strip_stays_after_erasure(
+    world, dpo, persona, django_capture_on_commit_callbacks
+):
+    """A screenshot, or a LINE photo (LINE strips its metadata itself): erasure keeps it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from tanjai.complaints.attachments import attachment_add
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), (0, 90, 200)).save(buffer, "PNG")
+    clean, _ = attachment_add(
+        actor=persona("call_centre"),
+        tracking_no=world.by_phone.tracking_no,
+        upload=SimpleUploadedFile("สมชาย_มิเตอร์.png", buffer.getvalue()),
+        kind="before",
+        now=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _erase(dpo, world)
+    kept = Attachment.objects.get(pk=clean.pk)
+    assert "สมชาย" not in kept.original_name and kept.file.storage.exists(kept.file.name)
+    with kept.file.open("rb") as stored, Image.open(io.BytesIO(stored.read())) as image:
+        assert image.size == (20, 10)
