@@ -169,9 +169,7 @@ def _masked_names(text: str) -> str:
             name_at: int | None = None
             if i == 0 and run.start() in starts_after_title:
                 name_at = 0
-            elif words[i] in THAI_TITLES and not run.group()[offsets[i] :].startswith(
-                _NOT_TITLES
-            ):
+            elif words[i] in THAI_TITLES and not run.group()[offsets[i] :].startswith(_NOT_TITLES):
                 name_at = i + 1
             if name_at is None:
                 i += 1
