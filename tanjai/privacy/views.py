@@ -168,7 +168,9 @@ def _matches_context(matches: PersonMatches, dsr: DataSubjectRequest) -> dict[st
             {
                 "m": m,
                 "found_by": _found_by(m.keys),
-                "checked": m.obj.pk in chosen or not chosen,
+                # Ticked at first only when found by more than the name: a namesake's
+                # complaint is the officer's to add, not to notice and take out.
+                "checked": m.obj.pk in chosen or (not chosen and set(m.keys) != {"name"}),
                 "anonymised": m.obj.pk in gone,
             }
             for m in matches.complaints

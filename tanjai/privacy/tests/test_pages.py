@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import timedelta
 
@@ -116,3 +117,24 @@ def test_the_list_flags_the_requests_past_their_deadline(dpo):
     row = page.split(f'data-request="{soon.pk}"')[1].split("</tr>")[0]
     assert "data-overdue>" not in row and "due_soon" in row
     assert "<strong data-overdue-count>1</strong>" in page
+
+
+def test_a_complaint_found_by_the_name_alone_is_not_ticked_at_first(world, dpo, register):
+    """A namesake: the same name, another phone. The officer may add it, not overlook it."""
+    namesake = register(customer={"name": "สมชาย ใจดี", "phone": "0866666666"})
+    client = _client("dpo")
+    response = client.post(
+        reverse("privacy-requests"),
+        {
+            "kind": "access",
+            "received_on": timezone.localdate().strftime("%d/%m/")
+            + str(timezone.localdate().year + 543),
+            "phone": "081-234-5678",
+            "name": "สมชาย ใจดี",
+        },
+    )
+    page = client.get(response["Location"]).content.decode()
+    boxes = dict(
+        re.findall(r'<input type="checkbox" name="complaint" value="(\d+)"[^>]*?( checked)?>', page)
+    )
+    assert boxes[str(namesake.pk)] == "" and boxes[str(world.by_phone.pk)] == " checked"
