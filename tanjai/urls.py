@@ -7,18 +7,15 @@ from tanjai.api import api
 from tanjai.channels import views as import_views
 from tanjai.channels.facebook import webhook as facebook_webhook
 from tanjai.channels.line import webhook as line_webhook
+from tanjai.complaints.queue_views import dashboard, queue, queue_bulk, staff_home
 from tanjai.complaints.views import (
     attachment_file,
     attachment_upload,
     complaint_action,
     complaint_page,
-    dashboard,
     duplicates_mark,
     notice_resend_view,
     notice_told_view,
-    queue,
-    queue_bulk,
-    staff_home,
 )
 from tanjai.core.views import healthz
 from tanjai.improvement import views as improvement_views

@@ -13,8 +13,8 @@ import time_machine
 from django.utils import timezone
 
 from tanjai.complaints.models import Complaint
+from tanjai.complaints.queue_views import QUEUES
 from tanjai.complaints.tests import test_browser
-from tanjai.complaints.views import QUEUES
 from tanjai.conftest import PASSWORD
 from tanjai.core.dates import day_parse as thai_day_parse
 from tanjai.intake.tests.test_entry_form import FORM
