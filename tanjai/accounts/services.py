@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any, NamedTuple
 
@@ -23,6 +24,7 @@ from tanjai.accounts.models import (
     token_hash,
 )
 from tanjai.accounts.roles import Role
+from tanjai.accounts.scope import Actor
 from tanjai.organisation.models import Branch, Region
 
 
@@ -230,3 +232,16 @@ def personal_data_access_log(
     PersonalDataAccess.objects.create(
         user_id=user_id, complaint_id=complaint_id, via=via, purpose=purpose, subject=subject[:200]
     )
+
+
+def personal_data_shown(
+    *, actor: Actor, complaint_ids: Iterable[int], via: str, purpose: str = ""
+) -> None:
+    """The actor was shown the customers of these complaints: one entry each in the access
+    log (none for the system, which is no person)."""
+    if actor.user_id is None:
+        return
+    for complaint_id in complaint_ids:
+        personal_data_access_log(
+            user_id=actor.user_id, complaint_id=complaint_id, via=via, purpose=purpose
+        )

@@ -14,6 +14,7 @@ from tanjai.accounts.scope import Actor
 from tanjai.channels.models import ImportFormat
 from tanjai.complaints.models import Complaint, Event
 from tanjai.complaints.selectors import complaints_visible_to
+from tanjai.complaints.workflow import ActionCode
 from tanjai.core.dates import format_date
 from tanjai.core.periods import Period
 from tanjai.core.text import csv_safe, mask_personal_text
@@ -33,7 +34,7 @@ HEADINGS = [
 ]
 
 
-def _last_note(action: str) -> Subquery:
+def _last_note(action: ActionCode) -> Subquery:
     return Subquery(
         Event.objects.filter(complaint=OuterRef("pk"), action=action)
         .order_by("-at", "-id")
@@ -52,9 +53,9 @@ def answers_query(*, actor: Actor, fmt: ImportFormat, period: Period) -> QuerySe
         .exclude(external_ref="")
         .select_related("branch")
         .annotate(
-            plan=_last_note("inform_customer"),
-            result=_last_note("report_fixed"),
-            closing=_last_note("close"),
+            plan=_last_note(ActionCode.INFORM_CUSTOMER),
+            result=_last_note(ActionCode.REPORT_FIXED),
+            closing=_last_note(ActionCode.CLOSE),
         )
         .order_by("received_at", "id")
     )

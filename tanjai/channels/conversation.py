@@ -22,6 +22,7 @@ from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.channels.models import Conversation
 from tanjai.complaints.models import Complaint
+from tanjai.organisation.selectors import branch_for_place
 from tanjai.reference.models import Category
 
 MAX_PHOTOS = 5
@@ -283,21 +284,9 @@ def _submit(*, provider: str, user_id: str, event_id: str) -> Reply:
 
 
 def _branch_from_address(address: str) -> str | None:
-    """The branch of the province named in a typed address (the longest name first, so
-    that one province's name inside another's does not mislead)."""
-    from tanjai.organisation.models import Branch
-    from tanjai.portal.services import branch_for_province
-
-    provinces = set(
-        Branch.objects.filter(active=True)
-        .exclude(province_th="")
-        .values_list("province_th", flat=True)
-    )
-    for province in sorted(provinces, key=len, reverse=True):
-        if province in address:
-            branch = branch_for_province(province)
-            return branch.code if branch else None
-    return None
+    """The code of the branch of the province named in a typed address."""
+    branch = branch_for_place(address=address)
+    return branch.code if branch else None
 
 
 def _own(provider: str, user_id: str, number: str) -> Complaint | None:

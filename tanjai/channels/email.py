@@ -31,6 +31,7 @@ from django.utils.html import strip_tags
 from tanjai.channels.conversation import _branch_from_address, channel_actor
 from tanjai.channels.models import EmailThread, InboundMessage
 from tanjai.complaints.models import Complaint
+from tanjai.complaints.workflow import ActionCode
 
 logger = logging.getLogger(__name__)
 PROVIDER = "email"
@@ -166,8 +167,8 @@ def email_receive(raw: bytes) -> Received:
     EmailRefused for a message that can never be stored."""
     from tanjai.complaints.attachments import attachment_add
     from tanjai.complaints.errors import InvalidInput, WorkflowError
+    from tanjai.complaints.eventlog import event_append
     from tanjai.complaints.models import AttachmentKind
-    from tanjai.complaints.services import event_append
     from tanjai.intake.services import complaint_register
 
     message = BytesParser(policy=policy.default).parsebytes(raw)
@@ -207,7 +208,7 @@ def email_receive(raw: bytes) -> Received:
             event_append(
                 complaint=complaint,
                 actor=actor,
-                action="customer_message",
+                action=ActionCode.CUSTOMER_MESSAGE,
                 note=text[:5000],
                 data={"channel": PROVIDER, "subject": subject[:200]},
             )

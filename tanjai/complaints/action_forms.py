@@ -1,5 +1,6 @@
 """The small form of each workflow action on the complaint page, derived from the action's
-input model (tanjai.complaints.inputs), so the page and the API accept the same fields."""
+input model (tanjai.complaints.inputs), so the page and the API accept the same fields; and
+the actions a user is offered on a complaint."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from tanjai.accounts.scope import Actor
 from tanjai.complaints.errors import WorkflowError
 from tanjai.complaints.inputs import ACTION_INPUTS
 from tanjai.complaints.models import Complaint
+from tanjai.complaints.services import action_permitted
+from tanjai.complaints.workflow import actions_available
 from tanjai.sla.clock import BANGKOK
 
 FIELD_LABELS = {
@@ -206,4 +209,21 @@ def error_items(
         (names.get(field, "" if field == "__all__" else field), message)
         for field, messages in error.errors.items()
         for message in messages
+    ]
+
+
+def actions_offered(
+    *, actor: Actor, complaint: Complaint, refused: str = "", data: QueryDict | None = None
+) -> list[dict[str, Any]]:
+    """The actions the actor may take on the complaint now, each with its form; the one just
+    refused comes back open, with what was typed (`data`)."""
+    return [
+        {
+            "code": a.code,
+            "label": a.label,
+            "fields": action_fields(a.code, complaint, data if a.code == refused else None),
+            "open": a.code == refused,
+        }
+        for a in actions_available(status=complaint.status)
+        if action_permitted(actor=actor, action=a.code, complaint=complaint)
     ]

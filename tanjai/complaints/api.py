@@ -19,6 +19,7 @@ from pydantic_core import CoreSchema
 from tanjai.accounts.services import personal_data_access_log
 from tanjai.complaints.attachments import attachment_neutral_name
 from tanjai.complaints.errors import InvalidInput, NotFound
+from tanjai.complaints.filters import ComplaintFilters, api_parameters
 from tanjai.complaints.inputs import ACTION_INPUTS
 from tanjai.complaints.models import Complaint
 from tanjai.complaints.schemas import (
@@ -27,12 +28,7 @@ from tanjai.complaints.schemas import (
     ComplaintPageOut,
     OutOfScopeOut,
 )
-from tanjai.complaints.selectors import (
-    ComplaintFilters,
-    complaint_get,
-    complaint_list,
-    identity_visible,
-)
+from tanjai.complaints.selectors import complaint_get, complaint_list, identity_visible
 from tanjai.complaints.services import complaint_act, complaint_lookup
 from tanjai.complaints.workflow import ACTIONS
 from tanjai.core.api import ErrorOut, request_actor
@@ -219,16 +215,8 @@ def complaints_create(request: HttpRequest, payload: ComplaintIn):
     )
 
 
-class ListFilters(Schema):
-    status: str | None = None
-    branch: str | None = None
-    region: int | None = None
-    category: str | None = None
-    channel: str | None = None
-    overdue: bool | None = None
-    received_from: datetime | None = None
-    received_to: datetime | None = None
-    q: str | None = None
+# The list's query parameters: its filters (complaints/filters.py), then order and page.
+class ListFilters(create_model("Filters", __base__=Schema, **api_parameters())):  # type: ignore[misc]
     ordering: str = "-received_at"
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=200)
@@ -245,20 +233,9 @@ def complaints_list(request: HttpRequest, filters: Query[ListFilters]):
     if filters.ordering not in _ORDERINGS:
         raise InvalidInput("bad ordering", errors={"ordering": [f"one of {sorted(_ORDERINGS)}"]})
     actor = request_actor(request)
-    qs = complaint_list(
-        actor=actor,
-        filters=ComplaintFilters(
-            status=[s for s in (filters.status or "").split(",") if s] or None,
-            branch=filters.branch,
-            region=filters.region,
-            category=filters.category,
-            channel=filters.channel,
-            overdue=filters.overdue,
-            received_from=filters.received_from,
-            received_to=filters.received_to,
-            q=filters.q,
-        ),
-    ).order_by(filters.ordering, "id")
+    qs = complaint_list(actor=actor, filters=ComplaintFilters.from_api(filters)).order_by(
+        filters.ordering, "id"
+    )
     start = (filters.page - 1) * filters.page_size
     rows = list(qs[start : start + filters.page_size + 1])
     has_next = len(rows) > filters.page_size

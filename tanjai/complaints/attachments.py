@@ -1,4 +1,8 @@
-"""Photos and documents on a complaint: type read from the content, size capped, stored once."""
+"""Photos and documents on a complaint: type read from the content, size capped, stored once.
+
+A file is a change of the complaint like any other: it is stored with the complaint's row
+locked, in the transaction of the action it comes with (complaint_act's `uploads`) or on
+its own (attachment_add), and leaves an event. Nothing else writes attachments."""
 
 from __future__ import annotations
 
@@ -15,9 +19,11 @@ from django.utils.translation import gettext as _
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.errors import Forbidden, InvalidInput, NotFound
+from tanjai.complaints.eventlog import event_append
 from tanjai.complaints.metadata import UnreadablePhoto, photo_metadata_strip
 from tanjai.complaints.models import Attachment, AttachmentKind, Complaint
 from tanjai.complaints.selectors import complaint_visible, technician_on_the_job
+from tanjai.complaints.workflow import ActionCode
 
 # Magic numbers of the types we accept; the name and the browser's claim are not trusted.
 _SIGNATURES: list[tuple[bytes, int, str]] = [
@@ -27,6 +33,9 @@ _SIGNATURES: list[tuple[bytes, int, str]] = [
     (b"%PDF-", 0, "application/pdf"),
 ]
 _PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+# A file given with an action or a new complaint, and the kind it is filed as.
+Upload = tuple[IO[bytes], str]
+
 _HANDLERS = frozenset(
     {Role.CHANNEL_OFFICER, Role.CENTRE_STAFF, Role.TECHNICIAN, Role.BRANCH_MANAGER, Role.ADMIN}
 )
@@ -122,13 +131,34 @@ def kind_for_upload(content_type: str, *, photos_of_the_problem: bool, restricte
 def attachment_add(
     *, actor: Actor, tracking_no: str, upload: IO[bytes], kind: str, now: datetime
 ) -> tuple[Attachment, bool]:
-    from tanjai.complaints.services import event_append
-
+    """A file added to a complaint on its own; (the attachment, whether it is new)."""
     complaint = Complaint.objects.filter(tracking_no=tracking_no).first()
     if complaint is None or not complaint_visible(actor=actor, complaint=complaint):
         raise NotFound(_("No complaint %(number)s.") % {"number": tracking_no})
     if not attachment_permitted(actor=actor, complaint=complaint):
         raise Forbidden(_("Only staff handling the complaint add attachments."))
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+            return attachment_store(
+                complaint=complaint, actor=actor, upload=upload, kind=kind, now=now
+            )
+    except IntegrityError:
+        # The same file sent twice at once: the other request stored it.
+        digest = hashlib.sha256(attachment_read(_rewound(upload), kind=kind)[0]).hexdigest()
+        return Attachment.objects.get(complaint=complaint, sha256=digest), False
+
+
+def _rewound(upload: IO[bytes]) -> IO[bytes]:
+    upload.seek(0)
+    return upload
+
+
+def attachment_store(
+    *, complaint: Complaint, actor: Actor | None, upload: IO[bytes], kind: str, now: datetime
+) -> tuple[Attachment, bool]:
+    """Store one file on a complaint whose row the caller holds locked, inside the caller's
+    transaction, with its event; (the attachment, whether it is new)."""
     content, content_type = attachment_read(upload, kind=kind)
     # The same upload twice (a double click, a retried request) is stored once: known by
     # what was sent. What is stored is the photo without its camera's metadata.
@@ -145,26 +175,23 @@ def attachment_add(
     if existing:
         return existing, False
     name = (getattr(upload, "name", "") or "upload").rsplit("/", 1)[-1][:200]
-    try:
-        with transaction.atomic():
-            attachment = Attachment(
-                complaint=complaint,
-                kind=kind,
-                original_name=name,
-                content_type=content_type,
-                size=len(content),
-                sha256=digest,
-                uploaded_by_id=actor.user_id,
-            )
-            attachment.file.save(name, ContentFile(content), save=False)
-            attachment.save()
-            event_append(
-                complaint=complaint,
-                actor=actor,
-                action="attach",
-                data={"attachment": attachment.pk, "kind": kind, "name": name},
-                at=now,
-            )
-    except IntegrityError:
-        return Attachment.objects.get(complaint=complaint, sha256=digest), False
+    with transaction.atomic():
+        attachment = Attachment(
+            complaint=complaint,
+            kind=kind,
+            original_name=name,
+            content_type=content_type,
+            size=len(content),
+            sha256=digest,
+            uploaded_by_id=actor.user_id if actor else None,
+        )
+        attachment.file.save(name, ContentFile(content), save=False)
+        attachment.save()
+        event_append(
+            complaint=complaint,
+            actor=actor,
+            action=ActionCode.ATTACH,
+            data={"attachment": attachment.pk, "kind": kind, "name": name},
+            at=now,
+        )
     return attachment, True

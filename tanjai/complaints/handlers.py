@@ -18,10 +18,9 @@ from tanjai.accounts.scope import Actor
 from tanjai.complaints import inputs as i
 from tanjai.complaints.errors import InvalidInput
 from tanjai.complaints.models import Complaint, Event
-from tanjai.complaints.workflow import State
+from tanjai.complaints.workflow import ActionCode, State
 from tanjai.core.dates import format_date
 from tanjai.core.tracking import TrackingNumberError, tracking_normalise
-from tanjai.sla.services import sla_new_cycle, sla_pause_end, sla_pause_start
 
 
 @dataclass
@@ -71,20 +70,11 @@ def forward(
 def dispatch(
     *, complaint: Complaint, actor: Actor, inputs: i.DispatchInput, now: datetime
 ) -> Outcome:
-    from tanjai.dispatch.services import work_order_create
-
-    order = work_order_create(
-        complaint=complaint,
-        usernames=inputs.assignees,
-        team_type=inputs.team_type,
-        note=inputs.note,
-        created_by_id=actor.user_id,
-        now=now,
-    )
+    # The work order itself is dispatch's (it listens), which adds its number to the event.
     complaint.dispatched_at = now
     return Outcome(
         note=inputs.note,
-        data={"work_order": order.pk, "team_type": inputs.team_type, "assignees": inputs.assignees},
+        data={"team_type": inputs.team_type, "assignees": inputs.assignees},
     )
 
 
@@ -136,23 +126,21 @@ def inform_customer(
 def await_customer(
     *, complaint: Complaint, actor: Actor, inputs: i.ReasonInput, now: datetime
 ) -> Outcome:
-    sla_pause_start(complaint, at=now)
+    # The resolve clock pauses (the SLA listens).
     return Outcome(note=inputs.reason)
 
 
 def resume(*, complaint: Complaint, actor: Actor, inputs: i.NoteInput, now: datetime) -> Outcome:
-    sla_pause_end(complaint, at=now)
+    # The resolve clock runs again (the SLA listens).
     return Outcome(note=inputs.note)
 
 
 def report_fixed(
     *, complaint: Complaint, actor: Actor, inputs: i.ReportFixedInput, now: datetime
 ) -> Outcome:
-    from tanjai.dispatch.services import work_orders_complete
-
-    completed = work_orders_complete(complaint=complaint, result=inputs.result, now=now)
+    # The open work orders are completed by dispatch (it listens).
     complaint.fixed_at = now
-    return Outcome(note=inputs.result, data={"work_orders": completed})
+    return Outcome(note=inputs.result)
 
 
 def verify(*, complaint: Complaint, actor: Actor, inputs: i.NoteInput, now: datetime) -> Outcome:
@@ -160,21 +148,13 @@ def verify(*, complaint: Complaint, actor: Actor, inputs: i.NoteInput, now: date
     return Outcome(note=inputs.note)
 
 
-def _redispatch(complaint: Complaint, actor: Actor, now: datetime, reason: str) -> dict[str, Any]:
-    from tanjai.dispatch.services import work_order_repeat
-
-    order = work_order_repeat(
-        complaint=complaint, created_by_id=actor.user_id, note=reason, now=now
-    )
-    return {"work_order": order.pk} if order else {}
-
-
 def reject_fix(
     *, complaint: Complaint, actor: Actor, inputs: i.ReasonInput, now: datetime
 ) -> Outcome:
     complaint.fixed_at = None
     complaint.verified_at = None
-    return Outcome(note=inputs.reason, data=_redispatch(complaint, actor, now, inputs.reason))
+    # The same team goes back (dispatch listens).
+    return Outcome(note=inputs.reason)
 
 
 def close(*, complaint: Complaint, actor: Actor, inputs: i.CloseInput, now: datetime) -> Outcome:
@@ -198,10 +178,8 @@ def reopen(*, complaint: Complaint, actor: Actor, inputs: i.ReasonInput, now: da
     complaint.customer_reached = None
     # A new cycle needs a new promise; the 24-hour inform target stays met from the first.
     complaint.promised_at = None
-    sla_new_cycle(complaint, at=now)
-    data = _redispatch(complaint, actor, now, inputs.reason)
-    data["reopen_count"] = complaint.reopen_count
-    return Outcome(note=inputs.reason, data=data)
+    # A new resolve cycle (the SLA listens) and the same team again (dispatch listens).
+    return Outcome(note=inputs.reason, data={"reopen_count": complaint.reopen_count})
 
 
 def recategorise(
@@ -243,10 +221,8 @@ def recategorise(
 
 
 def _end(complaint: Complaint, now: datetime) -> None:
-    from tanjai.dispatch.services import work_orders_cancel
-
+    # Open work orders are cancelled by dispatch (it listens).
     complaint.ended_at = now
-    work_orders_cancel(complaint=complaint, now=now)
 
 
 def mark_duplicate(
@@ -306,19 +282,19 @@ def contact_log(
 
 
 HANDLERS: dict[str, Handler] = {
-    "forward": forward,
-    "dispatch": dispatch,
-    "inform_customer": inform_customer,
-    "await_customer": await_customer,
-    "resume": resume,
-    "report_fixed": report_fixed,
-    "verify": verify,
-    "reject_fix": reject_fix,
-    "close": close,
-    "reopen": reopen,
-    "recategorise": recategorise,
-    "mark_duplicate": mark_duplicate,
-    "mark_not_relevant": mark_not_relevant,
-    "transfer_out": transfer_out,
-    "contact_log": contact_log,
+    ActionCode.FORWARD: forward,
+    ActionCode.DISPATCH: dispatch,
+    ActionCode.INFORM_CUSTOMER: inform_customer,
+    ActionCode.AWAIT_CUSTOMER: await_customer,
+    ActionCode.RESUME: resume,
+    ActionCode.REPORT_FIXED: report_fixed,
+    ActionCode.VERIFY: verify,
+    ActionCode.REJECT_FIX: reject_fix,
+    ActionCode.CLOSE: close,
+    ActionCode.REOPEN: reopen,
+    ActionCode.RECATEGORISE: recategorise,
+    ActionCode.MARK_DUPLICATE: mark_duplicate,
+    ActionCode.MARK_NOT_RELEVANT: mark_not_relevant,
+    ActionCode.TRANSFER_OUT: transfer_out,
+    ActionCode.CONTACT_LOG: contact_log,
 }

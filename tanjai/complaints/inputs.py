@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from django.utils.translation import gettext as _
 from pydantic import Field, StringConstraints, model_validator
 
+from tanjai.complaints.workflow import ActionCode
 from tanjai.core.inputs import TextInput
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
@@ -99,19 +100,19 @@ class TransferOutInput(ActionInput):
 
 
 ACTION_INPUTS: dict[str, type[ActionInput]] = {
-    "forward": ForwardInput,
-    "dispatch": DispatchInput,
-    "inform_customer": InformCustomerInput,
-    "await_customer": ReasonInput,
-    "resume": NoteInput,
-    "report_fixed": ReportFixedInput,
-    "verify": NoteInput,
-    "reject_fix": ReasonInput,
-    "close": CloseInput,
-    "reopen": ReasonInput,
-    "recategorise": RecategoriseInput,
-    "mark_duplicate": MarkDuplicateInput,
-    "mark_not_relevant": ReasonInput,
-    "transfer_out": TransferOutInput,
-    "contact_log": ContactLogInput,
+    ActionCode.FORWARD: ForwardInput,
+    ActionCode.DISPATCH: DispatchInput,
+    ActionCode.INFORM_CUSTOMER: InformCustomerInput,
+    ActionCode.AWAIT_CUSTOMER: ReasonInput,
+    ActionCode.RESUME: NoteInput,
+    ActionCode.REPORT_FIXED: ReportFixedInput,
+    ActionCode.VERIFY: NoteInput,
+    ActionCode.REJECT_FIX: ReasonInput,
+    ActionCode.CLOSE: CloseInput,
+    ActionCode.REOPEN: ReasonInput,
+    ActionCode.RECATEGORISE: RecategoriseInput,
+    ActionCode.MARK_DUPLICATE: MarkDuplicateInput,
+    ActionCode.MARK_NOT_RELEVANT: ReasonInput,
+    ActionCode.TRANSFER_OUT: TransferOutInput,
+    ActionCode.CONTACT_LOG: ContactLogInput,
 }

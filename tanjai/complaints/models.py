@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tanjai.complaints.workflow import OPEN_STATES, State
 
+# A satisfaction score at or below this (of 5) alerts the branch, whose manager may reopen.
+LOW_SATISFACTION = 2
+
 
 class Priority(models.IntegerChoices):
     LOW = 1, _("low")

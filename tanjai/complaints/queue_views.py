@@ -21,7 +21,6 @@ from tanjai.complaints.action_forms import action_data, error_items
 from tanjai.complaints.errors import WorkflowError
 from tanjai.complaints.forms import QueueFilterForm
 from tanjai.complaints.selectors import (
-    ComplaintFilters,
     complaint_list,
     identity_visible,
     queue_counts,
@@ -29,7 +28,7 @@ from tanjai.complaints.selectors import (
     sla_badge,
 )
 from tanjai.complaints.services import action_input_parse, complaint_act
-from tanjai.complaints.workflow import ACTIONS, REGISTER_ROLES
+from tanjai.complaints.workflow import ACTIONS, REGISTER_ROLES, ActionCode
 from tanjai.core.text import mask_personal_text
 
 QUEUES = [
@@ -87,21 +86,8 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         data.pop("q", None)
     form = QueueFilterForm(data or None, actor=actor, queue=name)
     order = form.value("order") or "resolve_due_at"
-    received_from, received_to = form.received_range()
     complaints = (
-        complaint_list(
-            actor=actor,
-            filters=ComplaintFilters(
-                category=form.value("category") or None,
-                channel=form.value("channel") or None,
-                unit=form.value("unit") or None,
-                technician=form.value("technician") or None,
-                received_from=received_from,
-                received_to=received_to,
-                q=form.value("q") or None,
-            ),
-            now=now,
-        )
+        complaint_list(actor=actor, filters=form.filters(), now=now)
         .filter(queue_filter(name, now=now, actor=actor))
         .order_by(order, "id")
     )
@@ -138,7 +124,7 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
 
 
 # Queues whose complaints are often handled many at once, and the action for it.
-BULK_ACTIONS = {"to_forward": "forward", "to_dispatch": "dispatch"}
+BULK_ACTIONS = {"to_forward": ActionCode.FORWARD, "to_dispatch": ActionCode.DISPATCH}
 
 
 def _bulk_form(name: str, actor: Actor) -> dict[str, Any] | None:
@@ -148,7 +134,7 @@ def _bulk_form(name: str, actor: Actor) -> dict[str, Any] | None:
     action = BULK_ACTIONS.get(name)
     if action is None or not actor.has_any(ACTIONS[action].roles):
         return None
-    if action == "dispatch" and actor.branch_id is None:
+    if action == ActionCode.DISPATCH and actor.branch_id is None:
         return None  # technicians are chosen per branch
     return {
         "action": action,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -14,54 +14,49 @@ from django.utils import timezone
 from tanjai.accounts.models import ScopeLevel
 from tanjai.accounts.roles import IDENTITY_ROLES, RESTRICTED_IDENTITY_ROLES, Role
 from tanjai.accounts.scope import Actor
-from tanjai.complaints.models import Complaint
-from tanjai.complaints.workflow import OPEN_STATES
-from tanjai.core.text import search_words
+from tanjai.complaints.models import LOW_SATISFACTION, AttachmentKind, Complaint
+from tanjai.complaints.workflow import OPEN_STATES, ActionCode, State
+from tanjai.core.text import mask_personal_text, search_words
+
+if TYPE_CHECKING:
+    from tanjai.complaints.filters import ComplaintFilters
 
 # Roles that see complaints across their whole scope; a technician sees only their work.
 _SCOPE_READERS = frozenset(Role) - {Role.TECHNICIAN}
 
+# The status of a work order while its technicians are at it (WorkOrderStatus.OPEN).
+WORK_ORDER_OPEN = "open"
 
-def _technician_filter(actor: Actor) -> Q:
-    from tanjai.dispatch.models import WorkOrder
 
-    if actor.user_id is None:
-        return Q(pk__in=[])
+def work_order_q(**lookups: Any) -> Q:
+    """Complaints with a work order that matches `lookups` (`status`, `assignees__id`…),
+    reached through the work orders' relation to their complaint (`work_orders`): dispatch
+    adds work orders to complaints, and complaints know nothing of dispatch."""
     return Q(
-        Exists(WorkOrder.objects.filter(complaint_id=OuterRef("pk"), assignees__id=actor.user_id))
+        Exists(
+            Complaint.objects.filter(
+                pk=OuterRef("pk"), **{f"work_orders__{k}": v for k, v in lookups.items()}
+            )
+        )
     )
 
 
 def complaints_visible_to(*, actor: Actor) -> QuerySet[Complaint]:
     qs = Complaint.objects.all()
-    if actor.is_admin:
-        return qs
-    if not actor.roles & _SCOPE_READERS:
-        if Role.TECHNICIAN in actor.roles:
-            return qs.filter(_technician_filter(actor))
-        return qs.none()
-    if actor.scope_level == ScopeLevel.ORG:
-        return qs
-    if actor.scope_level == ScopeLevel.REGION and actor.region_id is not None:
-        return qs.filter(region_id=actor.region_id)
-    if actor.scope_level == ScopeLevel.BRANCH and actor.branch_id is not None:
-        return qs.filter(branch_id=actor.branch_id)
+    if actor.is_admin or actor.roles & _SCOPE_READERS:
+        return qs.filter(actor.scope.q())
+    if Role.TECHNICIAN in actor.roles and actor.user_id is not None:
+        return qs.filter(work_order_q(assignees__id=actor.user_id))
     return qs.none()
 
 
 def complaint_visible(*, actor: Actor, complaint: Complaint) -> bool:
-    if actor.is_admin:
-        return True
-    if actor.roles & _SCOPE_READERS and actor.covers(
+    if (actor.is_admin or actor.roles & _SCOPE_READERS) and actor.covers(
         region_id=complaint.region_id, branch_id=complaint.branch_id
     ):
         return True
     if Role.TECHNICIAN in actor.roles and actor.user_id is not None:
-        from tanjai.dispatch.models import WorkOrder
-
-        return WorkOrder.objects.filter(
-            complaint_id=complaint.pk, assignees__id=actor.user_id
-        ).exists()
+        return complaint.work_orders.filter(assignees__id=actor.user_id).exists()
     return False
 
 
@@ -96,24 +91,12 @@ def identity_visible(*, actor: Actor, complaint: Complaint) -> bool:
 
 def technician_on_the_job(*, actor: Actor, complaint: Complaint) -> bool:
     """A technician needs the customer and the place while their work order is open only."""
-    from tanjai.dispatch.selectors import work_order_open_for
-
-    return work_order_open_for(complaint_id=complaint.pk, user_id=actor.user_id) is not None
-
-
-@dataclass(frozen=True)
-class ComplaintFilters:
-    status: list[str] | None = None
-    branch: str | None = None
-    region: int | None = None
-    category: str | None = None
-    channel: str | None = None
-    overdue: bool | None = None
-    received_from: datetime | None = None
-    received_to: datetime | None = None
-    q: str | None = None
-    unit: str | None = None
-    technician: str | None = None
+    return (
+        actor.user_id is not None
+        and complaint.work_orders.filter(
+            status=WORK_ORDER_OPEN, assignees__id=actor.user_id
+        ).exists()
+    )
 
 
 # Below this many matches, a search collects them all through the word index and sorts
@@ -198,44 +181,9 @@ def _is_postgres() -> bool:
 def complaint_list(
     *, actor: Actor, filters: ComplaintFilters, now: datetime | None = None
 ) -> QuerySet[Complaint]:
-    qs = complaints_visible_to(actor=actor)
-    if filters.status:
-        qs = qs.filter(status__in=filters.status)
-    if filters.branch:
-        qs = qs.filter(branch__code=filters.branch)
-    if filters.region is not None:
-        qs = qs.filter(region__number=filters.region)
-    if filters.category:
-        qs = qs.filter(category__code=filters.category)
-    if filters.channel:
-        qs = qs.filter(channel__code=filters.channel)
-    if filters.unit:
-        qs = qs.filter(unit__code=filters.unit)
-    if filters.technician:
-        from tanjai.dispatch.models import WorkOrder
-
-        qs = qs.filter(
-            Exists(
-                WorkOrder.objects.filter(
-                    complaint_id=OuterRef("pk"), assignees__username=filters.technician
-                )
-            )
-        )
-    if filters.received_from:
-        qs = qs.filter(received_at__gte=filters.received_from)
-    if filters.received_to:
-        qs = qs.filter(received_at__lt=filters.received_to)
-    if filters.overdue is not None:
-        now = now or timezone.now()
-        overdue = Q(status__in=sorted(OPEN_STATES), resolve_due_at__lt=now)
-        qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
-    if filters.q:
-        q = filters.q
-        if not actor.has_any(IDENTITY_ROLES - {Role.TECHNICIAN}):
-            # Numbers in a query (a phone, a house number) would tell those who may not see
-            # complainants whose complaint it is, even with the text masked.
-            q = re.sub(r"[0-9๐-๙]", " ", q)
-        qs = text_search_filter(qs, q)
+    """The complaints of the actor's scope that the filters chosen let through (their
+    definitions: complaints/filters.py)."""
+    qs = filters.apply(complaints_visible_to(actor=actor), actor=actor, now=now or timezone.now())
     return qs.select_related("channel", "category", "subcategory", "branch", "region")
 
 
@@ -244,16 +192,12 @@ QUEUES = ("to_forward", "to_dispatch", "to_inform", "to_verify", "to_close", "ov
 
 def queue_filter(queue: str, *, now: datetime, actor: Actor | None = None) -> Q:
     """Which complaints wait in a work queue; one definition for the counts and the lists."""
-    from tanjai.dispatch.models import WorkOrder, WorkOrderStatus
-
     open_ = Q(status__in=sorted(OPEN_STATES))
-    mine = WorkOrder.objects.filter(
-        complaint_id=OuterRef("pk"),
-        status=WorkOrderStatus.OPEN,
-        assignees__id=actor.user_id if actor and actor.user_id else 0,
+    mine = work_order_q(
+        status=WORK_ORDER_OPEN, assignees__id=actor.user_id if actor and actor.user_id else 0
     )
     filters = {
-        "my_jobs": open_ & Q(Exists(mine)),
+        "my_jobs": open_ & mine,
         "to_forward": Q(status="received"),
         "to_dispatch": Q(status="forwarded"),
         "to_inform": open_ & Q(informed_at__isnull=True),
@@ -420,3 +364,75 @@ def technicians_in_scope(actor: Actor) -> list:
     else:
         return []
     return list(users.order_by("username"))
+
+
+def complaint_page_get(
+    *, actor: Actor, tracking_no: str, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """What the complaint's staff page shows of the complaint itself, or None if the actor
+    may not see it: the description, the timeline, the contacts with the customer (their
+    `contact_method` a code), the related complaints, the files by kind, and the score of a
+    closed complaint the customer scored low (`low_score`: its branch manager may reopen it).
+
+    Those who may not see the customer read the texts with names and numbers masked.
+    Showing the customer is logged by the caller (accounts.services.personal_data_shown)."""
+    complaint = complaint_get(actor=actor, tracking_no=tracking_no)
+    if complaint is None:
+        return None
+    now = now or timezone.now()
+    sees_identity = identity_visible(actor=actor, complaint=complaint)
+
+    def text(value: str) -> str:
+        return (
+            value if sees_identity else mask_personal_text(value, names=[complaint.customer_name])
+        )
+
+    history = list(complaint.events.all())  # one query for the timeline and the contact log
+    files = list(complaint.attachments.all())
+    low = complaint.satisfaction is not None and complaint.satisfaction <= LOW_SATISFACTION
+    return {
+        "c": complaint,
+        "sees_identity": sees_identity,
+        "description": text(complaint.description),
+        "events": [
+            {
+                "event": e,
+                # An unknown code is an error, not a raw code on the page.
+                "label": ActionCode(e.action).label,
+                "note": text(e.note),
+            }
+            for e in history
+        ],
+        "contacts": [
+            {
+                "at": e.at,
+                "who": e.actor_label,
+                "contact_method": e.data.get("contact_method", ""),
+                "reached": e.data.get("customer_reached", True),
+                "note": text(e.note),
+                "plan": e.action == ActionCode.INFORM_CUSTOMER,
+            }
+            for e in history
+            if e.action in (ActionCode.CONTACT_LOG, ActionCode.INFORM_CUSTOMER)
+        ],
+        "related": [
+            {
+                "complaint": r.complaint,
+                "reason": r.reason,
+                "metres": r.metres,
+                # Masked for everyone: a list of others' complaints is no place for their
+                # phone and house numbers (each opened complaint shows and logs them).
+                "description": mask_personal_text(
+                    r.complaint.description, names=[r.complaint.customer_name]
+                ),
+                "badge": sla_badge(
+                    r.complaint.resolve_due_at, now=now, is_open=r.complaint.is_open
+                ),
+            }
+            for r in related_complaints(actor=actor, complaint=complaint)
+        ],
+        "photos_before": [f for f in files if f.kind == AttachmentKind.PHOTO_BEFORE],
+        "photos_after": [f for f in files if f.kind == AttachmentKind.PHOTO_AFTER],
+        "documents": [f for f in files if f.kind == AttachmentKind.DOCUMENT],
+        "low_score": complaint.satisfaction if low and complaint.status == State.CLOSED else None,
+    }

@@ -1,12 +1,20 @@
 """The one door for every change of a complaint's state: complaint_act.
 
 It locks the row, checks the state, the actor's role and scope, runs the action's handler,
-writes the new state, appends the event, recomputes the SLA and queues notifications on
-commit, all in one transaction: a refused or failed action leaves nothing half-written.
+tells the listeners what is being done (the SLA clock, dispatch: tanjai.complaints.signals),
+writes the new state, appends the event, stores the files given with the action, and tells
+the listeners it is done (notifications, reports), all in one transaction: a refused or
+failed action leaves nothing half-written. The door knows nothing of its listeners; each
+connects itself in its own app's ready().
+
+Two more entrances of the same door, for the changes that are not a staff member's workflow
+action: a file added to a complaint (attachment_add, in attachments.py, which locks the row
+the same way) and the customer's satisfaction answer (satisfaction_record).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from pydantic import ValidationError
 
 from tanjai.accounts.scope import Actor
+from tanjai.complaints.attachments import Upload, attachment_store, attachments_check
 from tanjai.complaints.errors import (
     Conflict,
     Forbidden,
@@ -24,13 +33,14 @@ from tanjai.complaints.errors import (
     NotAllowedInState,
     NotFound,
 )
+from tanjai.complaints.eventlog import event_append
 from tanjai.complaints.handlers import HANDLERS, Outcome
 from tanjai.complaints.inputs import ACTION_INPUTS, ActionInput
 from tanjai.complaints.models import Complaint, Event
 from tanjai.complaints.selectors import complaint_visible
-from tanjai.complaints.workflow import ACTIONS, Action, State
+from tanjai.complaints.signals import Change, action_applying, action_done, holds_own_work
+from tanjai.complaints.workflow import ACTIONS, Action, ActionCode, State
 from tanjai.core.tracking import TrackingNumberError, tracking_normalise
-from tanjai.sla.services import sla_recompute
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -77,32 +87,7 @@ def action_input_parse(action: str, data: dict[str, Any] | None) -> ActionInput:
         ) from None
 
 
-def event_append(
-    *,
-    complaint: Complaint,
-    actor: Actor | None,
-    action: str,
-    from_state: str = "",
-    to_state: str = "",
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    at: datetime | None = None,
-) -> Event:
-    from tanjai.reports.services import reports_mark
-
-    # The reports' summary of the complaint's branch-month is recomputed from it.
-    reports_mark(complaint)
-    return Event.objects.create(
-        complaint=complaint,
-        at=at or timezone.now(),
-        actor_id=actor.user_id if actor else None,
-        actor_label=actor.username if actor else "system",
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-        data=data or {},
-    )
+__all__ = ["complaint_act", "event_append", "satisfaction_record"]
 
 
 def complaint_lookup(tracking_no: str) -> str:
@@ -118,9 +103,7 @@ def _authorise(actor: Actor, action: Action, complaint: Complaint) -> None:
     ):
         return
     if actor.roles & action.own_work_order_roles:
-        from tanjai.dispatch.selectors import work_order_open_for
-
-        if work_order_open_for(complaint_id=complaint.pk, user_id=actor.user_id) is not None:
+        if holds_own_work(complaint_id=complaint.pk, user_id=actor.user_id):
             return
         raise Forbidden(
             _("“%(action)s” is for the technician with an open work order on this complaint.")
@@ -152,8 +135,13 @@ def complaint_act(
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
     now: datetime | None = None,
+    uploads: Sequence[Upload] = (),
 ) -> Complaint:
-    """Take one workflow action on a complaint. Raises a WorkflowError subclass on refusal."""
+    """Take one workflow action on a complaint. Raises a WorkflowError subclass on refusal.
+
+    `uploads` (file, kind) are stored with the action, in its transaction, each leaving its
+    own event after the action's: a refused action keeps none of them, and a refused file
+    (checked before anything is written) refuses the action."""
     definition = ACTIONS.get(action)
     if definition is None:
         raise InvalidInput(
@@ -162,6 +150,8 @@ def complaint_act(
         )
     number = complaint_lookup(tracking_no)
     now = now or timezone.now()
+    for upload, kind in uploads:
+        attachments_check([upload], kind=kind)
     with transaction.atomic():
         # Lock the row alone: with a join, PostgreSQL re-checks the join against the row
         # another transaction just committed (a forward to another branch changes
@@ -195,34 +185,39 @@ def complaint_act(
         # Fields are checked after the state: "cannot verify a received complaint" helps
         # more than a list of missing fields.
         inputs = action_input_parse(action, data)
-        from_state, from_branch = complaint.status, complaint.branch_id
+        change = Change(
+            complaint=complaint,
+            actor=actor,
+            action=action,
+            now=now,
+            inputs=inputs,
+            from_state=complaint.status,
+            from_branch_id=complaint.branch_id,
+        )
         outcome: Outcome = HANDLERS[action](
             complaint=complaint, actor=actor, inputs=inputs, now=now
         )
+        change.data.update(outcome.data)
         if definition.to_state is not None:
             complaint.status = definition.to_state
         complaint.version += 1
-        sla_recompute(complaint, now=now)
+        action_applying.send(sender=Complaint, change=change)
         complaint.save()
         event = event_append(
             complaint=complaint,
             actor=actor,
             action=action,
-            from_state=from_state,
+            from_state=change.from_state,
             to_state=complaint.status,
             note=outcome.note,
-            data=outcome.data,
+            data=change.data,
             at=now,
         )
-        if complaint.branch_id != from_branch:
-            from tanjai.reports.services import reports_mark
-
-            reports_mark(complaint, also_branch_id=from_branch)
-        from tanjai.notifications.services import event_notify
-
-        event_notify(complaint=complaint, event=event)
+        action_done.send(sender=Complaint, change=change, event=event)
         for follow_up in outcome.after:
             follow_up(event)
+        for upload, kind in uploads:
+            attachment_store(complaint=complaint, actor=actor, upload=upload, kind=kind, now=now)
     return complaint
 
 
@@ -230,15 +225,69 @@ def complaint_register_event(
     *, complaint: Complaint, actor: Actor | None, data: dict[str, Any]
 ) -> Event:
     """The first event of every complaint (step 1); the customer is told its number."""
-    from tanjai.notifications.services import event_notify
-
     event = event_append(
         complaint=complaint,
         actor=actor,
-        action="register",
+        action=ActionCode.REGISTER,
         to_state=State.RECEIVED,
         data=data,
         at=complaint.received_at,
     )
-    event_notify(complaint=complaint, event=event)
+    change = Change(
+        complaint=complaint,
+        actor=actor,
+        action=ActionCode.REGISTER,
+        now=complaint.received_at,
+        from_branch_id=complaint.branch_id,
+        data=data,
+    )
+    action_done.send(sender=Complaint, change=change, event=event)
     return event
+
+
+def satisfaction_record(
+    *, complaint: Complaint, score: int, comment: str, channel: str, now: datetime
+) -> Event:
+    """The customer's answer to the survey (step 6), from the web page or a chat's quick
+    reply: the score counts like one asked on the telephone at closing, unless one was
+    given then; the answer is an event, and the listeners hear of it (a low score alerts
+    the branch). The caller keeps one answer per complaint.
+
+    The complaint's version stays: staff looking at it act on the same workflow state."""
+    if not 1 <= score <= 5:
+        raise ValueError("a score is 1 to 5")
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.satisfaction is None:
+            locked.satisfaction = score
+            locked.save(update_fields=["satisfaction"])
+        complaint.satisfaction = locked.satisfaction
+        data = {"score": score, "channel": channel}
+        event = event_append(
+            complaint=locked,
+            actor=None,
+            action=ActionCode.SURVEY_ANSWERED,
+            note=comment,
+            data=data,
+            at=now,
+        )
+        change = Change(
+            complaint=locked,
+            actor=None,
+            action=ActionCode.SURVEY_ANSWERED,
+            now=now,
+            from_state=locked.status,
+            from_branch_id=locked.branch_id,
+            data=data,
+        )
+        action_done.send(sender=Complaint, change=change, event=event)
+    return event
+
+
+def action_permitted_any(*, actor: Actor, complaint: Complaint) -> bool:
+    """Whether the actor handles the complaint's customer, whatever its state: a role that
+    informs the customer, within the scope of the complaint's branch (its centre). They send
+    a failed notice again and give the customer the survey link."""
+    return actor.has_any(ACTIONS[ActionCode.INFORM_CUSTOMER].roles) and actor.covers(
+        region_id=complaint.region_id, branch_id=complaint.branch_id
+    )

@@ -18,29 +18,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tanjai.accounts.scope import Actor, actor_for
-from tanjai.complaints.action_forms import CHOICE_LABELS, action_data, action_fields, error_items
-from tanjai.complaints.attachments import attachment_neutral_name
+from tanjai.accounts.scope import actor_for
+from tanjai.accounts.services import personal_data_shown
+from tanjai.complaints.action_forms import (
+    CHOICE_LABELS,
+    action_data,
+    actions_offered,
+    error_items,
+)
+from tanjai.complaints.attachments import attachment_neutral_name, attachment_permitted
 from tanjai.complaints.errors import InvalidInput, WorkflowError
 from tanjai.complaints.models import AttachmentKind, Complaint
 from tanjai.complaints.selectors import (
+    complaint_page_get,
     identity_visible,
-    sla_badge,
 )
 from tanjai.complaints.services import (
     action_permitted,
+    action_permitted_any,
     complaint_act,
     complaint_lookup,
 )
-from tanjai.complaints.workflow import ACTIONS, actions_available
-from tanjai.core.text import mask_personal_text
-
-
-def action_permitted_any(actor: Actor, complaint: Any) -> bool:
-    """Whether the actor handles the complaint's customer: the centre of its branch."""
-    return actor.has_any(ACTIONS["inform_customer"].roles) and actor.covers(
-        region_id=complaint.region_id, branch_id=complaint.branch_id
-    )
+from tanjai.complaints.workflow import ACTIONS, ActionCode
+from tanjai.notifications.views import notices_context
+from tanjai.sla.services import sla_status
 
 
 @login_required
@@ -56,7 +57,7 @@ def notice_resend_view(request: HttpRequest, tracking_no: str, pk: int) -> HttpR
     if complaint is None:
         raise Http404
     notice = complaint.notification_set.filter(pk=pk, to_customer=True).first()
-    if notice is None or not action_permitted_any(actor, complaint):
+    if notice is None or not action_permitted_any(actor=actor, complaint=complaint):
         raise Http404
     notice_resend(notification=notice)
     return _after_post(request, complaint.tracking_no)
@@ -79,7 +80,7 @@ def notice_told_view(request: HttpRequest, tracking_no: str, pk: int) -> HttpRes
     if notice is None:
         raise Http404
     if not (
-        action_permitted(actor=actor, action="contact_log", complaint=complaint)
+        action_permitted(actor=actor, action=ActionCode.CONTACT_LOG, complaint=complaint)
         and identity_visible(actor=actor, complaint=complaint)  # to read the number out
     ):
         raise PermissionDenied  # who asks, before what they sent
@@ -116,84 +117,25 @@ def _complaint_context(
     failed_action: str = "",
     done: list | None = None,
 ) -> dict:
-    from tanjai.accounts.services import personal_data_access_log
-    from tanjai.complaints.selectors import complaint_get
-    from tanjai.sla.services import sla_status
-
+    """The complaint page: the complaint as the actor may see it, what they may do, its SLA
+    and its notices to the customer. Showing the customer is logged."""
     actor = actor_for(request.user)
-    complaint = complaint_get(actor=actor, tracking_no=_number(tracking_no))
-    if complaint is None:
+    page = complaint_page_get(actor=actor, tracking_no=_number(tracking_no))
+    if page is None:
         raise Http404
-    sees_identity = identity_visible(actor=actor, complaint=complaint)
-    if sees_identity and actor.user_id is not None:
-        personal_data_access_log(user_id=actor.user_id, complaint_id=complaint.pk, via="web")
-
-    def text(value: str) -> str:
-        return (
-            value if sees_identity else mask_personal_text(value, names=[complaint.customer_name])
-        )
-
-    history = list(complaint.events.all())  # one query for the timeline and the contact log
-
-    events = [
-        {
-            "event": e,
-            "label": ACTIONS[e.action].label
-            if e.action in ACTIONS
-            else EVENT_LABELS.get(e.action, e.action),
-            "note": text(e.note),
-        }
-        for e in history
-    ]
-    actions = [
-        {
-            "code": a.code,
-            "label": a.label,
-            "fields": action_fields(
-                a.code, complaint, request.POST if a.code == failed_action else None
-            ),
-            "open": a.code == failed_action,
-        }
-        for a in actions_available(status=complaint.status)
-        if action_permitted(actor=actor, action=a.code, complaint=complaint)
-    ]
-    from tanjai.complaints.attachments import attachment_permitted
-    from tanjai.complaints.selectors import related_complaints
-
-    now = timezone.now()
-    contacts = [
-        {
-            "at": e.at,
-            "who": e.actor_label,
-            "method": CHOICE_LABELS.get(e.data.get("contact_method", ""), ""),
-            "reached": e.data.get("customer_reached", True),
-            "note": text(e.note),
-            "plan": e.action == "inform_customer",
-        }
-        for e in history
-        if e.action in ("contact_log", "inform_customer")
-    ]
+    complaint, sees_identity = page["c"], page["sees_identity"]
+    if sees_identity:
+        personal_data_shown(actor=actor, complaint_ids=[complaint.pk], via="web")
     related = [
         {
-            "complaint": r.complaint,
-            "reason": r.reason,
-            "metres": r.metres,
-            # Masked for everyone: a list of others' complaints is no place for their
-            # phone and house numbers (each opened complaint shows and logs them).
-            "description": mask_personal_text(
-                r.complaint.description, names=[r.complaint.customer_name]
-            ),
-            "badge": sla_badge(r.complaint.resolve_due_at, now=now, is_open=r.complaint.is_open),
+            **r,
             "can_mark": action_permitted(
-                actor=actor, action="mark_duplicate", complaint=r.complaint
+                actor=actor, action=ActionCode.MARK_DUPLICATE, complaint=r["complaint"]
             ),
         }
-        for r in related_complaints(actor=actor, complaint=complaint)
+        for r in page["related"]
     ]
-    files = list(complaint.attachments.all())
-    from tanjai.notifications.views import notices_context
-
-    handles_customer = action_permitted_any(actor, complaint)
+    handles_customer = action_permitted_any(actor=actor, complaint=complaint)
     return {
         **notices_context(
             actor=actor,
@@ -201,25 +143,26 @@ def _complaint_context(
             handles_customer=handles_customer,
             sees_identity=sees_identity,
         ),
-        "may_resend": handles_customer,
-        "c": complaint,
-        "description": text(complaint.description),
-        "sees_identity": sees_identity,
-        "contacts": contacts,
+        **page,
+        "contacts": [
+            {**k, "method": CHOICE_LABELS.get(k["contact_method"], "")} for k in page["contacts"]
+        ],
         "related": related,
         "can_mark_related": any(r["can_mark"] for r in related),
-        "photos_before": [f for f in files if f.kind == AttachmentKind.PHOTO_BEFORE],
-        "photos_after": [f for f in files if f.kind == AttachmentKind.PHOTO_AFTER],
-        "documents": [f for f in files if f.kind == AttachmentKind.DOCUMENT],
+        "may_resend": handles_customer,
         "may_attach": attachment_permitted(actor=actor, complaint=complaint),
-        "error_items": error_items(error) if error else [],
-        "done": done,
+        "actions": actions_offered(
+            actor=actor,
+            complaint=complaint,
+            refused=failed_action,
+            data=request.POST if failed_action else None,
+        ),
         "sla": {
             target: {**value, "label": SLA_STATE_LABELS[value["state"]]}
             for target, value in sla_status(complaint).items()
         },
-        "events": events,
-        "actions": actions,
+        "error_items": error_items(error) if error else [],
+        "done": done,
         "error": error,
     }
 
@@ -230,13 +173,6 @@ SLA_STATE_LABELS = {
     "open_on_time": gettext_lazy("on time"),
     "open_overdue": gettext_lazy("overdue"),
     "not_applicable": gettext_lazy("not applicable"),
-}
-EVENT_LABELS = {
-    "survey_answered": gettext_lazy("Satisfaction survey answered"),
-    "customer_message": gettext_lazy("Message from the customer"),
-    "register": gettext_lazy("Registered"),
-    "attach": gettext_lazy("File attached"),
-    "sla_escalated": gettext_lazy("SLA escalation"),
 }
 
 
@@ -255,7 +191,9 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
     try:
         photos = [(p, AttachmentKind.PHOTO_BEFORE) for p in request.FILES.getlist("photos_before")]
         after = (
-            AttachmentKind.PHOTO_AFTER if action == "report_fixed" else AttachmentKind.PHOTO_BEFORE
+            AttachmentKind.PHOTO_AFTER
+            if action == ActionCode.REPORT_FIXED
+            else AttachmentKind.PHOTO_BEFORE
         )
         photos += [(p, after) for p in request.FILES.getlist("photos")]
         if photos:
@@ -392,7 +330,7 @@ def duplicates_mark(request: HttpRequest, tracking_no: str) -> HttpResponse:
         raise Http404
     complaint = _visible_or_404(request, tracking_no)
     actor = actor_for(request.user)
-    if not action_permitted(actor=actor, action="mark_duplicate", complaint=complaint):
+    if not action_permitted(actor=actor, action=ActionCode.MARK_DUPLICATE, complaint=complaint):
         raise PermissionDenied  # who asks, before what they sent
     master = _number(tracking_no)
     done: list[dict[str, Any]] = []
@@ -408,7 +346,10 @@ def duplicates_mark(request: HttpRequest, tracking_no: str) -> HttpResponse:
     for number in numbers:
         try:
             complaint_act(
-                tracking_no=number, actor=actor, action="mark_duplicate", data={"of": master}
+                tracking_no=number,
+                actor=actor,
+                action=ActionCode.MARK_DUPLICATE,
+                data={"of": master},
             )
         except WorkflowError as exc:
             done.append({"number": number, "ok": False, "message": exc.message})

@@ -18,6 +18,12 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from datetime import timedelta
+
+        from tanjai.core.scheduler import job_register
+        from tanjai.core.tasks import rate_hits_prune_task
+
+        job_register("rate_hits_prune", timedelta(hours=1), rate_hits_prune_task.enqueue, order=30)
         from django.db.backends.signals import connection_created
 
         connection_created.connect(_jit_off, dispatch_uid="tanjai-jit-off")

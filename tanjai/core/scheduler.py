@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
@@ -29,25 +28,26 @@ class Job:
     enqueue: Callable[[], object]
 
 
-def jobs() -> list[Job]:
-    from tanjai.channels.tasks import conversations_prune_task, imports_prune_task
-    from tanjai.core.tasks import rate_hits_prune_task
-    from tanjai.improvement.tasks import actions_overdue_remind_task
-    from tanjai.notifications.tasks import notifications_retry
-    from tanjai.privacy.tasks import retention_task
-    from tanjai.reports.tasks import reports_refresh_task, submission_reminders_task
-    from tanjai.sla.tasks import sla_watch_task
+_JOBS: dict[str, tuple[int, Job]] = {}
 
+
+def job_register(
+    name: str,
+    interval: timedelta | Callable[[], timedelta],
+    enqueue: Callable[[], object],
+    *,
+    order: int,
+) -> None:
+    """Each app registers its periodic jobs in its AppConfig.ready(). The interval may be a
+    function, read at each tick (a setting). A tick enqueues the jobs due in `order`: the
+    SLA watcher first, then deliveries, housekeeping, reports and reminders."""
+    _JOBS[name] = (order, Job(name, interval, enqueue))  # type: ignore[arg-type]
+
+
+def jobs() -> list[Job]:
     return [
-        Job("sla_watch", timedelta(seconds=settings.SLA_WATCH_INTERVAL), sla_watch_task.enqueue),
-        Job("notifications_retry", timedelta(minutes=2), notifications_retry.enqueue),
-        Job("rate_hits_prune", timedelta(hours=1), rate_hits_prune_task.enqueue),
-        Job("conversations_prune", timedelta(hours=1), conversations_prune_task.enqueue),
-        Job("imports_prune", timedelta(days=1), imports_prune_task.enqueue),
-        Job("reports_refresh", timedelta(minutes=1), reports_refresh_task.enqueue),
-        Job("submission_reminders", timedelta(days=1), submission_reminders_task.enqueue),
-        Job("actions_overdue", timedelta(days=1), actions_overdue_remind_task.enqueue),
-        Job("retention", timedelta(days=1), retention_task.enqueue),
+        Job(job.name, job.interval() if callable(job.interval) else job.interval, job.enqueue)
+        for _order, job in sorted(_JOBS.values(), key=lambda entry: entry[0])
     ]
 
 

@@ -28,8 +28,9 @@ from django.utils import timezone
 from tanjai.accounts.models import ScopeLevel
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
+from tanjai.complaints.filters import ComplaintFilters
 from tanjai.complaints.models import Complaint, Event
-from tanjai.complaints.selectors import ComplaintFilters, complaint_list
+from tanjai.complaints.selectors import complaint_list
 from tanjai.complaints.workflow import OPEN_STATES
 from tanjai.organisation.models import Branch, Region
 from tanjai.sla.services import sla_watch

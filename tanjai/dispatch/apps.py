@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DispatchConfig(AppConfig):
     name = "tanjai.dispatch"
     label = "dispatch"
+
+    def ready(self) -> None:
+        from tanjai.dispatch import receivers
+
+        receivers.connect()

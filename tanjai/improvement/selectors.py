@@ -1,18 +1,21 @@
-"""Reads for assigning an improvement action (step 9): the units in an order people can
-scan, and the people of a unit who may own its action."""
+"""Reads for following up issues (step 9): the units in an order people can scan, the
+people of a unit who may own its action, and which actions are overdue."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tanjai.accounts.models import ScopeLevel
 from tanjai.accounts.roles import ROLE_LABELS
 from tanjai.core.text import thai_sort_key
+from tanjai.improvement.models import FINISHED, ImprovementAction, OrgIssue
 from tanjai.organisation.models import Region, Unit
 
 
@@ -89,3 +92,50 @@ def unit_owners(unit: Unit) -> list[tuple[str, list[tuple[str, str]]]]:
         if options:
             result.append((label, options))
     return result
+
+
+def action_overdue_q(*, today: date) -> Q:
+    """An action past its due date and not finished (done or cancelled)."""
+    return Q(due_date__lt=today) & ~Q(status__in=FINISHED)
+
+
+def actions_with_overdue(
+    actions: QuerySet[ImprovementAction], *, today: date
+) -> QuerySet[ImprovementAction]:
+    """The actions, each with `overdue` (see action_overdue_q)."""
+    return actions.annotate(
+        overdue=ExpressionWrapper(action_overdue_q(today=today), output_field=BooleanField())
+    )
+
+
+def actions_overdue(*, today: date | None = None) -> QuerySet[ImprovementAction]:
+    """The actions overdue today: their owners are reminded every day."""
+    return ImprovementAction.objects.filter(action_overdue_q(today=today or timezone.localdate()))
+
+
+def actions_owned_open(*, user_id: int | None, today: date) -> QuerySet[ImprovementAction]:
+    """The actions the user owns and has not finished, with their issue and `overdue`."""
+    return actions_with_overdue(
+        ImprovementAction.objects.filter(owner_id=user_id)
+        .exclude(status__in=FINISHED)
+        .select_related("issue"),
+        today=today,
+    )
+
+
+def issues_listed(issues: QuerySet[OrgIssue], *, today: date) -> QuerySet[OrgIssue]:
+    """The issues with their number of complaints and their actions (unit, owner, `overdue`)."""
+    actions = actions_with_overdue(
+        ImprovementAction.objects.select_related("unit", "owner"), today=today
+    )
+    return issues.annotate(complaint_count=Count("complaints", distinct=True)).prefetch_related(
+        Prefetch("actions", queryset=actions)
+    )
+
+
+def issue_actions(issue: OrgIssue, *, today: date) -> QuerySet[ImprovementAction]:
+    """The issue's actions with their unit, owner, progress and `overdue`."""
+    return actions_with_overdue(
+        issue.actions.select_related("unit", "owner").prefetch_related("updates__by"),
+        today=today,
+    )

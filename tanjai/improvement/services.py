@@ -27,6 +27,7 @@ from tanjai.improvement.models import (
     IssueStatus,
     OrgIssue,
 )
+from tanjai.improvement.selectors import actions_overdue
 from tanjai.organisation.models import Unit
 from tanjai.reference.models import Subcategory
 
@@ -109,13 +110,11 @@ def issue_create(
 
 
 def _covers_unit(owner: Actor, unit: Unit) -> bool:
-    if owner.is_admin or owner.scope_level == "org":
-        return True
+    """Whether the unit lies in the owner's scope. A head-office department has neither
+    branch nor region: someone of head office owns it."""
     if unit.branch is not None:
         return owner.covers(region_id=unit.branch.region_id, branch_id=unit.branch.pk)
-    if unit.region_id:
-        return owner.scope_level == "region" and owner.region_id == unit.region_id
-    return False  # a head-office department: someone of head office owns it
+    return owner.covers(region_id=unit.region_id, branch_id=None)
 
 
 def action_create(
@@ -230,11 +229,6 @@ def actions_overdue_remind(*, today: date | None = None) -> int:
     return sent
 
 
-def actions_overdue(*, today: date | None = None) -> QuerySet[ImprovementAction]:
-    today = today or timezone.localdate()
-    return ImprovementAction.objects.filter(due_date__lt=today).exclude(status__in=FINISHED)
-
-
 def issues_visible(actor: Actor) -> QuerySet[OrgIssue]:
     """ครส., analysts and สสส. see every issue; an owner sees the issues of their actions."""
     if actor.has_any(READERS):
@@ -263,7 +257,8 @@ def actions_in(period_start: datetime, period_end: datetime) -> QuerySet[Improve
     )
 
 
-def action_summary(action: ImprovementAction, today: date) -> dict[str, Any]:
+def action_summary(action: ImprovementAction) -> dict[str, Any]:
+    """One action as the quarter's package lists it (annotated by actions_with_overdue)."""
     return {
         "issue": action.issue.title,
         "action": action.title,
@@ -272,6 +267,6 @@ def action_summary(action: ImprovementAction, today: date) -> dict[str, Any]:
         "due_date": action.due_date.isoformat(),
         "status": action.status,
         "status_name": str(action.get_status_display()),
-        "overdue": action.due_date < today and action.status not in FINISHED,
+        "overdue": action.overdue,  # type: ignore[attr-defined]
         "completed_at": action.completed_at.isoformat() if action.completed_at else None,
     }

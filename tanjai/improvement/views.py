@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,8 @@ from tanjai.accounts.scope import actor_for
 from tanjai.complaints.action_forms import error_items
 from tanjai.complaints.errors import WorkflowError
 from tanjai.improvement.forms import ActionAssignForm
-from tanjai.improvement.models import ActionStatus, ActionUpdate, ImprovementAction
+from tanjai.improvement.models import ActionStatus, ActionUpdate
+from tanjai.improvement.selectors import actions_owned_open, issue_actions, issues_listed
 from tanjai.improvement.services import (
     COMMITTEE,
     READERS,
@@ -41,14 +41,9 @@ def _date(text: str) -> date | None:
 @login_required
 def issues(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
-    visible = (
-        issues_visible(actor)
-        .annotate(complaint_count=Count("complaints", distinct=True))
-        .prefetch_related("actions__unit", "actions__owner")
-    )
-    mine = ImprovementAction.objects.filter(owner_id=request.user.pk).exclude(
-        status__in=["done", "cancelled"]
-    )
+    today = timezone.localdate()
+    visible = issues_listed(issues_visible(actor), today=today)
+    mine = actions_owned_open(user_id=actor.user_id, today=today)
     if not actor.has_any(READERS) and not mine.exists() and not visible.exists():
         raise PermissionDenied
     error: WorkflowError | None = None
@@ -75,8 +70,7 @@ def issues(request: HttpRequest) -> HttpResponse:
         "improvement/issues.html",
         {
             "issues": visible[:200],
-            "mine": mine.select_related("issue"),
-            "today": timezone.localdate(),
+            "mine": mine,
             "committee": actor.has_any(COMMITTEE),
             "subcategories": Subcategory.objects.select_related("category").order_by(
                 "category__order", "order"
@@ -152,13 +146,10 @@ def issue_page(request: HttpRequest, pk: int) -> HttpResponse:
         "improvement/issue.html",
         {
             "issue": issue,
-            "actions": issue.actions.select_related("unit", "owner").prefetch_related(
-                "updates__by"
-            ),
+            "actions": issue_actions(issue, today=timezone.localdate()),
             "complaints": complaints[:100],
             "complaint_count": issue.complaints.count(),
             "complaints_shown": complaints.count(),
-            "today": timezone.localdate(),
             "committee": committee,
             "assign": assign,
             "statuses": ActionStatus.choices,

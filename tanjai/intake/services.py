@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from tanjai.core.services import tracking_numbers_allocate
 from tanjai.core.text import search_document, text_normalise
 from tanjai.intake.inputs import RegisterInput
 from tanjai.organisation.models import Branch
+from tanjai.organisation.selectors import branch_for_place
 from tanjai.reference.models import Category, Channel, Subcategory
 from tanjai.sla.services import sla_recompute
 
@@ -29,19 +29,6 @@ from tanjai.sla.services import sla_recompute
 # is a typing mistake (1900, year 1). Ahead: only the skew between two clocks.
 BACKDATE_YEARS = 5
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-def branch_nearest(*, lat: float, lon: float) -> Branch | None:
-    """The active branch whose office is nearest (equirectangular distance is plenty at
-    the scale of a province)."""
-    best, best_d = None, math.inf
-    for branch in Branch.objects.filter(active=True, lat__isnull=False, lon__isnull=False):
-        dx = (branch.lon - lon) * math.cos(math.radians(lat))  # type: ignore[operator]
-        dy = branch.lat - lat  # type: ignore[operator]
-        d = dx * dx + dy * dy
-        if d < best_d:
-            best, best_d = branch, d
-    return best
 
 
 def _resolve_refs(inp: RegisterInput, actor: Actor) -> dict[str, Any]:
@@ -72,7 +59,7 @@ def _resolve_refs(inp: RegisterInput, actor: Actor) -> dict[str, Any]:
         if branch is None:
             errors["branch"] = [_("No branch %(code)s.") % {"code": repr(inp.branch)}]
     elif inp.location and inp.location.lat is not None and inp.location.lon is not None:
-        branch = branch_nearest(lat=inp.location.lat, lon=inp.location.lon)
+        branch = branch_for_place(lat=inp.location.lat, lon=inp.location.lon)
     elif actor.branch_id:
         branch = Branch.objects.filter(pk=actor.branch_id).select_related("region").first()
     if branch is None and "branch" not in errors:

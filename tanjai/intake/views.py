@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tanjai.accounts.scope import Actor, actor_for
-from tanjai.accounts.services import personal_data_access_log
+from tanjai.accounts.services import personal_data_shown
 from tanjai.complaints.action_forms import error_items
 from tanjai.complaints.attachments import attachment_add, attachments_check, kind_for_upload
 from tanjai.complaints.errors import InvalidInput, WorkflowError
 from tanjai.complaints.models import AttachmentKind
-from tanjai.complaints.selectors import complaints_visible_to, identity_visible
 from tanjai.complaints.workflow import REGISTER_ROLES
 from tanjai.intake.forms import ComplaintEntryForm
 from tanjai.intake.inputs import phone_normalise
+from tanjai.intake.selectors import customer_earlier_complaints
 from tanjai.intake.services import complaint_register
 from tanjai.reference.models import Category
 
@@ -127,19 +127,9 @@ def customer_lookup(request: HttpRequest) -> HttpResponse:
         phone = phone_normalise(phone) if phone else ""
     except ValueError:
         phone = ""
-    earlier = []
-    if account or phone:
-        qs = complaints_visible_to(actor=actor).select_related("category", "category")
-        qs = qs.filter(customer_account_no=account) if account else qs.filter(customer_phone=phone)
-        earlier = [
-            c for c in qs.order_by("-received_at")[:5] if identity_visible(actor=actor, complaint=c)
-        ]
-        for c in earlier:  # each earlier complaint shown is a look at that customer's data
-            if actor.user_id is not None:
-                personal_data_access_log(
-                    user_id=actor.user_id,
-                    complaint_id=c.pk,
-                    via="web",
-                    purpose="customer look-up",
-                )
+    earlier = customer_earlier_complaints(actor=actor, account_no=account, phone=phone)
+    # Each earlier complaint shown is a look at that customer's data.
+    personal_data_shown(
+        actor=actor, complaint_ids=[c.pk for c in earlier], via="web", purpose="customer look-up"
+    )
     return render(request, "intake/_earlier.html", {"earlier": earlier})

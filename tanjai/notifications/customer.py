@@ -21,13 +21,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tanjai.complaints.models import Complaint, Event
+from tanjai.complaints.workflow import ActionCode
 from tanjai.core.dates import format_date
+from tanjai.notifications.links import public_url
+from tanjai.notifications.links import survey_url as survey_link
 from tanjai.notifications.models import (
     NoticeEvent,
     NoticeTemplate,
     Notification,
     NotificationStatus,
 )
+from tanjai.notifications.signals import notices_refused
 from tanjai.notifications.transports import sms_backend
 
 if TYPE_CHECKING:
@@ -39,11 +43,11 @@ logger = logging.getLogger(__name__)
 CHAT_CHANNELS = frozenset({"line", "facebook"})
 
 # Which event of the process a customer hears of.
-NOTICE_FOR_ACTION = {
-    "register": NoticeEvent.REGISTERED,
-    "inform_customer": NoticeEvent.INFORMED,
-    "report_fixed": NoticeEvent.FIXED,
-    "close": NoticeEvent.CLOSED,
+NOTICE_FOR_ACTION: dict[str, NoticeEvent] = {
+    ActionCode.REGISTER: NoticeEvent.REGISTERED,
+    ActionCode.INFORM_CUSTOMER: NoticeEvent.INFORMED,
+    ActionCode.REPORT_FIXED: NoticeEvent.FIXED,
+    ActionCode.CLOSE: NoticeEvent.CLOSED,
 }
 
 
@@ -69,9 +73,7 @@ def customer_channel(complaint: Complaint) -> tuple[str, str] | None:
     Last comes "phone": no channel sends to this customer, so a person must tell them."""
     if complaint.anonymous:
         return None
-    from tanjai.privacy.selectors import notices_objected  # PDPA: the customer objected
-
-    if notices_objected(complaint=complaint):
+    if notices_refused(complaint=complaint):  # PDPA: the customer objected
         return None
     if complaint.customer_line_user_id and settings.LINE_CHANNEL_ACCESS_TOKEN:
         return "line", complaint.customer_line_user_id
@@ -91,11 +93,11 @@ def told_in_the_event(complaint: Complaint, event: Event) -> bool:
     """Whether the action was itself a conversation with the customer, who heard its news
     there: a telephone or counter registration, the plan told (step 4 is the centre telling
     them), a closing call that reached them. Such a notice needs no telephone call."""
-    if event.action == "register":
+    if event.action == ActionCode.REGISTER:
         return complaint.channel.code in SPOKEN_CHANNELS
-    if event.action == "inform_customer":
+    if event.action == ActionCode.INFORM_CUSTOMER:
         return True
-    if event.action == "close":
+    if event.action == ActionCode.CLOSE:
         return bool(event.data.get("customer_reached"))
     return False
 
@@ -105,16 +107,10 @@ def _template(event: str, channel: str) -> NoticeTemplate | None:
     return templates.get(channel) or templates.get("any")
 
 
-def public_url(path: str) -> str:
-    return settings.TANJAI_PUBLIC_URL.rstrip("/") + path
-
-
 def notice_context(complaint: Complaint, event: Event) -> dict[str, str]:
-    from tanjai.portal.survey import survey_url as survey_link
-
     promised = event.data.get("promised_at")
     survey_url = ""
-    if event.action == "close" and complaint.satisfaction is None:
+    if event.action == ActionCode.CLOSE and complaint.satisfaction is None:
         survey_url = survey_link(complaint)
     return {
         "tracking_no": complaint.tracking_no,
@@ -190,9 +186,7 @@ def _enqueue(pk: int) -> None:
 def notice_resend(*, notification: Notification) -> bool:
     """Send a failed customer notice again (staff asked); False if it was not failed, or
     if the customer has objected to notices since."""
-    from tanjai.privacy.selectors import notices_objected
-
-    if notification.complaint and notices_objected(complaint=notification.complaint):
+    if notification.complaint and notices_refused(complaint=notification.complaint):
         return False
     with transaction.atomic():
         updated = Notification.objects.filter(
@@ -227,7 +221,7 @@ def notice_told(
         complaint_act(
             tracking_no=tracking_no,
             actor=actor,
-            action="contact_log",
+            action=ActionCode.CONTACT_LOG,
             data={
                 "contact_method": "phone",
                 "customer_reached": reached,
@@ -238,7 +232,7 @@ def notice_told(
         )
         # The complaint stays locked until this transaction ends: the last contact is ours.
         contact = (
-            Event.objects.filter(complaint_id=notice.complaint_id, action="contact_log")
+            Event.objects.filter(complaint_id=notice.complaint_id, action=ActionCode.CONTACT_LOG)
             .order_by("-pk")
             .first()
         )

@@ -7,11 +7,11 @@ from django.db.models import QuerySet
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.models import Complaint
 from tanjai.complaints.selectors import complaints_visible_to
-from tanjai.complaints.workflow import ACTIONS
+from tanjai.complaints.workflow import ACTIONS, ActionCode
 from tanjai.notifications.models import Notification, NotificationStatus
 
 # Who handles the customer, and so telephones them: the centre of the complaint's branch.
-TELEPHONE_ROLES = ACTIONS["inform_customer"].roles
+TELEPHONE_ROLES = ACTIONS[ActionCode.INFORM_CUSTOMER].roles
 
 
 def customer_notices(*, complaint: Complaint) -> list[Notification]:
@@ -33,7 +33,7 @@ def telephone_tasks(*, actor: Actor) -> QuerySet[Notification]:
             to_customer=True,
             status=NotificationStatus.TO_TELL,
             complaint__in=complaints_visible_to(actor=actor),
-            complaint__status__in=sorted(ACTIONS["contact_log"].from_states),
+            complaint__status__in=sorted(ACTIONS[ActionCode.CONTACT_LOG].from_states),
         )
         .select_related("complaint", "complaint__category")
         .order_by("created_at", "id")

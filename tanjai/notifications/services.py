@@ -18,12 +18,21 @@ from tanjai.notifications.models import Notification, NotificationStatus
 
 
 def _staff(*, roles: Iterable[str], branch_id: int | None = None, region_id: int | None = None):
+    """Staff with one of the roles whose own place (their profile's branch and region) lies
+    in the branch, or in the region; of a region, only its own officers, who hold the whole
+    region, not the staff of its branches."""
+    from tanjai.accounts.models import ScopeLevel
+    from tanjai.accounts.scope import Scope
+
     User = get_user_model()
     qs = User.objects.filter(is_active=True, groups__name__in=list(roles))
     if branch_id is not None:
-        qs = qs.filter(staff_profile__branch_id=branch_id)
+        qs = qs.filter(Scope(ScopeLevel.BRANCH, branch_id=branch_id).q("staff_profile__"))
     if region_id is not None:
-        qs = qs.filter(staff_profile__scope_level="region", staff_profile__region_id=region_id)
+        qs = qs.filter(
+            Scope(ScopeLevel.REGION, region_id=region_id).q("staff_profile__"),
+            staff_profile__scope_level=ScopeLevel.REGION,
+        )
     return qs.distinct()
 
 

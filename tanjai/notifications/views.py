@@ -18,7 +18,7 @@ from tanjai.complaints.errors import WorkflowError
 from tanjai.complaints.models import Complaint
 from tanjai.complaints.selectors import complaint_get
 from tanjai.complaints.services import action_permitted, complaint_lookup
-from tanjai.complaints.workflow import State
+from tanjai.complaints.workflow import ActionCode, State
 from tanjai.notifications.customer import customer_channel
 from tanjai.notifications.models import LocalSms
 from tanjai.notifications.selectors import TELEPHONE_ROLES, customer_notices, telephone_tasks
@@ -57,7 +57,7 @@ def notices_context(
         "notices": notices,
         # Only one who may see the customer's number and the words can make the call.
         "may_tell": sees_identity
-        and action_permitted(actor=actor, action="contact_log", complaint=complaint),
+        and action_permitted(actor=actor, action=ActionCode.CONTACT_LOG, complaint=complaint),
         "unreachable": not complaint.anonymous and customer_channel(complaint) is None,
         "sms_local": sms_backend() == "local",
         "may_read_outbox": actor.is_admin,

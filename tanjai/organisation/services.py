@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from tanjai.organisation.models import Branch, Region, Unit, UnitKind
+from tanjai.organisation.signals import branch_moved
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BRANCH_COLUMNS = ("code", "name_th", "name_en", "region")
@@ -39,20 +40,12 @@ def branch_centre_ensure(*, branch: Branch) -> Unit:
     return centre
 
 
-def branch_region_sync(*, branch: Branch) -> int:
-    """A branch moved to another region takes its complaints and its centre along, so that
-    scopes, region reports and escalations follow the new region."""
-    from tanjai.complaints.models import Complaint
-    from tanjai.reports.services import MODELS
-
+def branch_region_sync(*, branch: Branch) -> None:
+    """A branch moved to another region takes its centre along, and tells those who keep
+    the region beside the branch (complaints, reports) to bring theirs, so that scopes,
+    region reports and escalations follow the new region."""
     Unit.objects.filter(branch=branch).update(region=branch.region)
-    for model in MODELS.values():
-        model.objects.filter(branch=branch).update(region=branch.region)
-    return (
-        Complaint.objects.filter(branch=branch)
-        .exclude(region=branch.region)
-        .update(region=branch.region)
-    )
+    branch_moved.send(sender=Branch, branch=branch)
 
 
 @dataclass

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.models import Complaint
+from tanjai.complaints.workflow import ActionCode
 from tanjai.core.ratelimit import Limit, address_key, rate_exceeded, rate_hit
 from tanjai.core.text import THAI_DIGITS
-from tanjai.organisation.models import Branch
 
 # The portal registers complaints as a channel officer of the whole organisation would.
 PORTAL_ACTOR = Actor(
@@ -46,15 +46,6 @@ TRACK_PER_NUMBER = Limit("portal_track_number", 10, timedelta(hours=1))
 
 class Refused(Exception):
     """A submission or a lookup the portal will not take now (too many, say)."""
-
-
-def branch_for_province(province: str) -> Branch | None:
-    """The branch of a province: the one named after it, else its first."""
-    branches = list(Branch.objects.filter(active=True, province_th=province).order_by("code"))
-    for branch in branches:
-        if province in branch.name_th:
-            return branch
-    return branches[0] if branches else None
 
 
 def _phone_or_empty(value: str) -> str:
@@ -180,25 +171,6 @@ def public_lookup(*, number: str, secret: str, address: str) -> Complaint | None
     return complaint
 
 
-# What a citizen reads of each step: progress, never staff names or internal notes.
-PUBLIC_STEPS = {
-    "register": _("Complaint received"),
-    "forward": _("Sent to the responsible team"),
-    "dispatch": _("A technician is on the way"),
-    "inform_customer": _("We told you what we will do"),
-    "await_customer": _("Waiting for you (we will contact you)"),
-    "resume": _("Work resumed"),
-    "report_fixed": _("Fixed; we are checking the work"),
-    "verify": _("The fix was checked"),
-    "reject_fix": _("The fix needs more work"),
-    "close": _("Closed"),
-    "reopen": _("Reopened"),
-    "mark_duplicate": _("Joined to another report of the same problem"),
-    "mark_not_relevant": _("Not a matter for PWA"),
-    "transfer_out": _("Passed to another agency"),
-}
-
-
 @dataclass
 class PublicStep:
     at: datetime
@@ -212,11 +184,13 @@ def public_timeline(complaint: Complaint) -> list[PublicStep]:
 
     steps = []
     for event in complaint.events.all():
-        label = PUBLIC_STEPS.get(event.action)
+        # What the public reads of each step is defined with the codes; an unknown code
+        # is an error, not a step left out.
+        label = ActionCode(event.action).public_label
         if label is None:
             continue
         detail = ""
-        if event.action == "inform_customer":
+        if event.action == ActionCode.INFORM_CUSTOMER:
             # What was told to the customer is theirs to read again, phone numbers masked.
             promised = event.data.get("promised_at")
             detail = mask_personal_text(event.data.get("plan", ""))
@@ -227,9 +201,9 @@ def public_timeline(complaint: Complaint) -> list[PublicStep]:
                     + " "
                     + format_date(datetime.fromisoformat(promised), language=get_language() or "th")
                 )
-        elif event.action == "mark_duplicate":
+        elif event.action == ActionCode.MARK_DUPLICATE:
             detail = event.data.get("of", "")
-        elif event.action == "transfer_out":
+        elif event.action == ActionCode.TRANSFER_OUT:
             detail = event.data.get("agency", "")
         steps.append(PublicStep(event.at, label, detail))
     return steps

@@ -12,11 +12,11 @@ from django.views.decorators.cache import never_cache
 
 from tanjai.complaints.errors import WorkflowError
 from tanjai.core.api import client_address
+from tanjai.organisation.selectors import branch_for_place
 from tanjai.portal.forms import PortalComplaintForm, form_stamp
 from tanjai.portal.services import (
     MAX_PHOTOS,
     Refused,
-    branch_for_province,
     portal_submit,
     public_lookup,
     public_state,
@@ -41,7 +41,7 @@ def _register_data(form: PortalComplaintForm) -> dict[str, Any]:
     if d.get("lat") is not None and d.get("lon") is not None:
         location.update(lat=d["lat"], lon=d["lon"])
     elif not d.get("branch") and d.get("province"):
-        branch = branch_for_province(d["province"])
+        branch = branch_for_place(province=d["province"])
         if branch is not None:
             data["branch"] = branch.code
     data["location"] = location

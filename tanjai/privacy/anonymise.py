@@ -36,6 +36,7 @@ from django.db import IntegrityError, connection, models, transaction
 from tanjai.channels.models import Conversation, EmailThread, ImportRow
 from tanjai.complaints.metadata import UnreadablePhoto, photo_metadata_strip
 from tanjai.complaints.models import Attachment, AttachmentKind, Complaint, Event
+from tanjai.complaints.workflow import ActionCode
 from tanjai.core.text import search_document
 from tanjai.dispatch.models import WorkOrder
 from tanjai.notifications.models import LocalSms, Notification
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 # Keys of events' data that hold words people wrote (the rest are codes, numbers, dates).
 FREE_TEXT_KEYS = frozenset({"plan", "late_reason", "note", "reason", "result", "comment"})
 # Events whose note is the customer's own message, removed whole.
-CUSTOMER_WORDS = frozenset({"customer_message"})
+CUSTOMER_WORDS = frozenset({ActionCode.CUSTOMER_MESSAGE})
 PHOTO_KINDS = frozenset({AttachmentKind.PHOTO_BEFORE, AttachmentKind.PHOTO_AFTER})
 _PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
@@ -199,9 +200,9 @@ def complaint_anonymise(
             else:
                 note = scrub.text(event.note)
                 data = scrub.data(event.data, free_text=FREE_TEXT_KEYS)
-            if event.action == "attach" and event.data.get("kind") not in PHOTO_KINDS:
+            if event.action == ActionCode.ATTACH and event.data.get("kind") not in PHOTO_KINDS:
                 data = {**data, "name": ERASED}
-            elif event.action == "attach" and "name" in data:
+            elif event.action == ActionCode.ATTACH and "name" in data:
                 data = {**data, "name": f"photo-{event.data.get('attachment', '')}"}
             if _event_redact(event, note=note, data=data, now=now, request=request):
                 counts["events"] += 1

@@ -6,3 +6,13 @@ class PrivacyConfig(AppConfig):
     name = "tanjai.privacy"
     label = "privacy"
     verbose_name = _("Personal data (PDPA)")
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from tanjai.core.scheduler import job_register
+        from tanjai.privacy import receivers
+        from tanjai.privacy.tasks import retention_task
+
+        receivers.connect()
+        job_register("retention", timedelta(days=1), retention_task.enqueue, order=90)

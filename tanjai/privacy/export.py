@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tanjai.complaints.models import ATTACHMENT_EXTENSIONS, Attachment, AttachmentKind, Complaint
+from tanjai.complaints.workflow import ActionCode
 from tanjai.notifications.models import Notification
 from tanjai.portal.models import SurveyAnswer
 from tanjai.portal.services import public_state, public_timeline
@@ -93,7 +94,7 @@ def _complaint(complaint: Complaint, files: list[tuple[str, Attachment]]) -> dic
         "messages": [
             {"at": _when(e.at), "subject": e.data.get("subject", ""), "text": e.note}
             for e in events
-            if e.action == "customer_message"
+            if e.action == ActionCode.CUSTOMER_MESSAGE
         ],
         "satisfaction": {
             "score": answer.score,

@@ -10,7 +10,6 @@ from django.db import transaction
 
 from tanjai.organisation.models import Region, Unit, UnitKind
 from tanjai.reference.models import Category, Channel, Subcategory
-from tanjai.sla.models import CalendarDay, CalendarSettings, SlaPolicy
 
 DATA = Path(__file__).resolve().parent / "data" / "reference.json"
 
@@ -37,18 +36,8 @@ def reference_seed() -> None:
                 "restricted_identity": cat.get("restricted_identity", False),
             },
         )
-        SlaPolicy.objects.get_or_create(
-            category=category,
-            subcategory=None,
-            defaults={
-                "inform_amount": cat["inform"]["amount"],
-                "inform_unit": cat["inform"]["unit"],
-                "resolve_amount": cat["resolve"]["amount"],
-                "resolve_unit": cat["resolve"]["unit"],
-            },
-        )
         for sub_order, sub in enumerate(cat["subcategories"], start=1):
-            subcategory, _ = Subcategory.objects.get_or_create(
+            Subcategory.objects.get_or_create(
                 code=sub["code"],
                 defaults={
                     "category": category,
@@ -57,24 +46,6 @@ def reference_seed() -> None:
                     "order": sub_order,
                 },
             )
-            if "resolve" in sub:
-                SlaPolicy.objects.get_or_create(
-                    subcategory=subcategory,
-                    defaults={
-                        "category": category,
-                        "inform_amount": cat["inform"]["amount"],
-                        "inform_unit": cat["inform"]["unit"],
-                        "resolve_amount": sub["resolve"]["amount"],
-                        "resolve_unit": sub["resolve"]["unit"],
-                    },
-                )
-    if not CalendarSettings.objects.exists():
-        CalendarSettings.objects.create()
-    for day in data.get("pwa_days_off", []):
-        CalendarDay.objects.get_or_create(
-            date=day["date"],
-            defaults={"name_th": day["name_th"], "name_en": day.get("name_en", "")},
-        )
     for unit in data.get("hq_units", []):
         Unit.objects.get_or_create(
             code=unit["code"],
@@ -98,19 +69,3 @@ def reference_seed() -> None:
                     "name_en": f"{en}, PWA Region {region.number}",
                 },
             )
-
-
-def all_seed() -> None:
-    """Roles, organisation and reference data: safe to run on every start."""
-    from tanjai.accounts.services import roles_seed
-    from tanjai.channels.import_defaults import import_formats_seed
-    from tanjai.notifications.defaults import notice_templates_seed
-    from tanjai.organisation.services import organisation_seed
-    from tanjai.reports.submissions import deadlines_seed
-
-    roles_seed()
-    organisation_seed()
-    reference_seed()
-    notice_templates_seed()
-    import_formats_seed()
-    deadlines_seed()

@@ -20,9 +20,9 @@ from tanjai.reports.exports import (
     REPORTS,
     ReportError,
     report_build,
-    report_response,
     to_json,
 )
+from tanjai.reports.files import report_response
 from tanjai.reports.scope import REPORT_ROLES, ScopeError, report_allowed, scope_of, scope_parse
 
 router = Router(tags=["reports"])

@@ -4,9 +4,10 @@
 - an organisation-wide fiscal-year category-sla and results: each under 1 s;
 - a branch's monthly report (the busiest branch, the last whole month): under 100 ms.
 
-Each figure is the median of timed runs after warm-up runs, through the same selectors the
-screen, the API and the command line use, including the refresh of dirty summaries (none
-are dirty in a quiet database; one pass with a dirty branch-month is timed separately)."""
+Each figure is the median of timed runs after warm-up runs, through the same entry the
+screen, the API and the command line use (`report_build`), including the refresh of dirty
+summaries (none are dirty in a quiet database; one pass with a dirty branch-month is timed
+separately)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ from django.utils import timezone
 
 from tanjai.complaints.models import Complaint
 from tanjai.core.periods import fiscal_year, month_period, year_period
+from tanjai.reports.exports import report_build
 from tanjai.reports.models import ReportCell
 from tanjai.reports.scope import scope_parse
-from tanjai.reports.selectors import category_sla, results
 from tanjai.reports.services import branch_month_refresh
 
 
@@ -68,23 +69,29 @@ def reports_bench(
         return result
 
     report = timed(
-        f"category-sla, organisation, {fy.code}", 1000, lambda: category_sla(scope=org, period=fy)
+        f"category-sla, organisation, {fy.code}",
+        1000,
+        lambda: report_build("category-sla", scope=org, period=fy),
     )
-    timed(f"results, organisation, {fy.code}", 1000, lambda: results(scope=org, period=fy))
+    timed(
+        f"results, organisation, {fy.code}",
+        1000,
+        lambda: report_build("results", scope=org, period=fy),
+    )
     timed(
         f"category-sla, {branch.code}, {last_month.code}",
         100,
-        lambda: category_sla(scope=branch, period=last_month),
+        lambda: report_build("category-sla", scope=branch, period=last_month),
     )
     timed(
         f"results, {branch.code}, {last_month.code}",
         100,
-        lambda: results(scope=branch, period=last_month),
+        lambda: report_build("results", scope=branch, period=last_month),
     )
     timed(
         f"category-sla by channel, organisation, {fy.code}",
         1000,
-        lambda: category_sla(scope=org, period=fy, by="channel"),
+        lambda: report_build("category-sla", scope=org, period=fy, by="channel"),
     )
 
     # What one event costs later: the worker recomputes its branch-month (the busiest one
@@ -136,7 +143,8 @@ def files_bench(*, repeat: int = 3, out: Callable[[str], None] = print) -> list[
     from django.utils import translation
 
     from tanjai.core.periods import quarter_period
-    from tanjai.reports.exports import XLSX_ROWS, report_build, report_file
+    from tanjai.reports.exports import XLSX_ROWS, report_build
+    from tanjai.reports.files import report_file
     from tanjai.reports.pdf import PDF_ROWS
 
     today = timezone.localdate()

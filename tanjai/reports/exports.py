@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tanjai.core.dates import BANGKOK
 from tanjai.core.periods import Period
+from tanjai.improvement.services import READERS
 from tanjai.reports import oversight, selectors
 from tanjai.reports.scope import Scope, ScopeError
 from tanjai.reports.selectors import SLA_KEYS
+from tanjai.reports.services import reports_scope_refresh
 
 REPORTS = ("category-sla", "satisfaction", "resolved", "results", "krs-quarter", "evaluation")
 REPORT_CHOICES = [
@@ -45,10 +46,20 @@ def report_build(
     limit: int | None = None,
     actor: Any = None,
 ) -> dict[str, Any]:
-    """One report. `actor` (None from the command line) decides what names it may hold."""
+    """One report, as of now. `actor` (None from the command line) decides what names it
+    may hold. The screen, the downloads, the API and the command line all ask here."""
+    if name not in REPORTS:
+        raise ReportError(
+            _("No report %(name)s; one of: %(names)s.")
+            % {"name": name, "names": ", ".join(REPORTS)}
+        )
+    if name == "category-sla" and by not in ("category", "subcategory", "channel"):
+        raise ReportError(_("By is one of: category, subcategory, channel."))
+    if name == "krs-quarter" and scope.level != "org":
+        raise ReportError(_("The quarter for ครส. is for the whole organisation."))
+    if name != "resolved":  # the list of fixes reads the complaints themselves
+        reports_scope_refresh(scope=scope)
     if name == "category-sla":
-        if by not in ("category", "subcategory", "channel"):
-            raise ReportError(_("By is one of: category, subcategory, channel."))
         return selectors.category_sla(scope=scope, period=period, by=by)
     if name == "satisfaction":
         return selectors.satisfaction(scope=scope, period=period)
@@ -58,20 +69,12 @@ def report_build(
         return selectors.results(scope=scope, period=period)
     if name == "evaluation":
         return oversight.evaluation(scope=scope, period=period)
-    if name == "krs-quarter":
-        if scope.level != "org":
-            raise ReportError(_("The quarter for ครส. is for the whole organisation."))
-        from tanjai.improvement.services import READERS
-
-        try:
-            return oversight.krs_quarter(
-                period=period, with_actions=actor is None or actor.has_any(READERS)
-            )
-        except ScopeError as exc:
-            raise ReportError(str(exc)) from None
-    raise ReportError(
-        _("No report %(name)s; one of: %(names)s.") % {"name": name, "names": ", ".join(REPORTS)}
-    )
+    try:
+        return oversight.krs_quarter(
+            period=period, with_actions=actor is None or actor.has_any(READERS)
+        )
+    except ScopeError as exc:
+        raise ReportError(str(exc)) from None
 
 
 @dataclass
@@ -439,35 +442,3 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
 # A file is made while the person waits (about 4,000 rows a second here): the long lists
 # (every complaint fixed in a month or a year, organisation-wide) go whole to CSV only.
 XLSX_ROWS = 50_000
-
-CONTENT_TYPES = {
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
-
-
-def report_file(report: dict[str, Any], fmt: str) -> bytes:
-    if fmt == "json":
-        return to_json(report).encode()
-    if fmt == "csv":
-        return ("\ufeff" + to_csv(report)).encode()
-    if fmt == "xlsx":
-        return to_xlsx(report)
-    if fmt == "pdf":
-        from tanjai.reports.pdf import to_pdf
-
-        return to_pdf(report)
-    raise ReportError(_("Format is one of: json, csv, xlsx, pdf."))
-
-
-def report_response(report: dict[str, Any], fmt: str, *, attachment: bool = True) -> HttpResponse:
-    """A report as the file a browser or a program downloads (the staff pages and the API),
-    named after the report, its scope and its period; never cached."""
-    response = HttpResponse(report_file(report, fmt), content_type=CONTENT_TYPES[fmt])
-    if attachment:
-        name = f"{report['report']}-{report['scope'].replace(':', '-')}-{report['period']}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response

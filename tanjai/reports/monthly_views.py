@@ -26,10 +26,12 @@ from tanjai.reference.models import Category
 from tanjai.reports.exports import sla_labels
 from tanjai.reports.models import MonthlySubmission, SubmissionLevel
 from tanjai.reports.scope import REPORT_ROLES
+from tanjai.reports.services import reports_scope_refresh
 from tanjai.reports.submissions import (
     branch_month_figures,
     branch_month_submit,
     branch_revision,
+    branch_scope,
     datacenter_month,
     deadline_of,
     head_office_month,
@@ -112,6 +114,8 @@ def monthly(request: HttpRequest) -> HttpResponse:
     }
     if actor.scope_level == "branch" and actor.branch_id and not actor.is_admin:
         branch = Branch.objects.get(pk=actor.branch_id)
+        # The month as it stands now, for its figures and the revision against the last sent.
+        reports_scope_refresh(scope=branch_scope(branch))
         submission = latest(SubmissionLevel.BRANCH, month, branch=branch)
         deadline = deadline_of(SubmissionLevel.BRANCH, month)
         versions = list(

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tanjai.core.periods import Period, month_period
+from tanjai.improvement.selectors import actions_with_overdue
+from tanjai.improvement.services import action_summary, actions_in
 from tanjai.organisation.models import Branch, Region
 from tanjai.organisation.selectors import branch_order
 from tanjai.reference.models import Category, Channel, Subcategory
@@ -26,8 +28,8 @@ from tanjai.reports.selectors import (
     MEASURES,
     _live_open,
     _names,
+    _pending,
     _pieces,
-    _refresh,
     _results_figures,
     _share,
     _shares,
@@ -48,13 +50,11 @@ def krs_quarter(
     """The package head office sends ครส. each quarter: figures and SLA results by region
     and by category, the trend over the last four quarters, problems that keep coming back
     to the same district, and where the improvement actions stand."""
-    from tanjai.improvement.services import action_summary, actions_in
-
     if period.kind != "quarter":
         raise ScopeError(_("The package for ครส. is for a fiscal quarter, such as FY2569-Q1."))
     now = now or timezone.now()
     org = Scope("org")
-    pending = _refresh(org)
+    pending = _pending(org)
     regions = {r.pk: r for r in Region.objects.all()}
     sums = _summed(ReportCell, ["region_id"], org, period, MEASURES)
     live = _live_open(org, period, ["region_id"], now)
@@ -102,7 +102,10 @@ def krs_quarter(
     today = timezone.localdate()
     # The actions name people: only for ครส., head office's analysts and สสส.
     actions = (
-        [action_summary(a, today) for a in actions_in(period.start, period.end)]
+        [
+            action_summary(a)
+            for a in actions_with_overdue(actions_in(period.start, period.end), today=today)
+        ]
         if with_actions
         else []
     )
@@ -146,7 +149,7 @@ def evaluation(*, scope: Scope, period: Period, now: datetime | None = None) -> 
     and repeat complaints month by month, the channel mix, and the units of the scope side
     by side (regions for the organisation, branches for a region)."""
     now = now or timezone.now()
-    pending = _refresh(scope)
+    pending = _pending(scope)
     over_time = []
     for month in _month_list(period):
         figures = _results_figures(scope, month, now)

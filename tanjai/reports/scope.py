@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from tanjai.accounts import scope as staff_scope
+from tanjai.accounts.models import ScopeLevel
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.organisation.models import Branch, Region
@@ -18,42 +19,30 @@ class ScopeError(ValueError):
 
 
 @dataclass(frozen=True)
-class Scope:
-    level: str  # org | region | branch
-    region_id: int | None = None
-    branch_id: int | None = None
+class Scope(staff_scope.Scope):
+    """A scope as a report names it: `code` as it is asked for (`org`, `region:N`,
+    `branch:CODE`) and `label` as the report shows it. Its figures are those of the rows `q`
+    selects (`q("complaint__")` through a complaint)."""
+
     code: str = "org"
     label: str = ""
 
     def __post_init__(self) -> None:
-        if not self.label and self.level == "org":
+        if not self.label and self.level == ScopeLevel.ORG:
             object.__setattr__(self, "label", str(_("PWA, whole organisation")))
 
-    def q(self, prefix: str = "") -> Q:
-        if self.level == "branch":
-            return Q(**{f"{prefix}branch_id": self.branch_id})
-        if self.level == "region":
-            return Q(**{f"{prefix}region_id": self.region_id})
-        return Q()
-
     def branch_ids(self) -> list[int] | None:
-        if self.level == "branch":
+        if self.level == ScopeLevel.BRANCH:
             return [self.branch_id]  # type: ignore[list-item]
-        if self.level == "region":
+        if self.level == ScopeLevel.REGION:
             return list(
                 Branch.objects.filter(region_id=self.region_id or 0).values_list("pk", flat=True)
             )
         return None
 
     def allowed(self, actor: Actor) -> bool:
-        if self.level == "org":
-            return actor.is_admin or actor.scope_level == "org"
-        if self.level == "region":
-            return (
-                actor.is_admin
-                or actor.scope_level == "org"
-                or (actor.scope_level == "region" and actor.region_id == self.region_id)
-            )
+        """Whether the actor's scope holds this one. A region's scope names no branch and the
+        organisation's neither region nor branch, so only a scope as wide covers them."""
         return actor.covers(region_id=self.region_id, branch_id=self.branch_id)
 
 
@@ -79,17 +68,17 @@ def scope_parse(text: str) -> Scope:
     """`org` | `region:N` | `branch:CODE`."""
     value = (text or "org").strip()
     if value == "org":
-        return Scope("org")
+        return Scope(ScopeLevel.ORG)
     kind, _sep, key = value.partition(":")
     if kind == "region" and key.isdigit():
         region = Region.objects.filter(number=int(key)).first()
         if region is not None:
-            return Scope("region", region_id=region.pk, code=value, label=region.name)
+            return Scope(ScopeLevel.REGION, region_id=region.pk, code=value, label=region.name)
     elif kind == "branch" and key:
         branch = Branch.objects.filter(code=key.lower()).first()
         if branch is not None:
             return Scope(
-                "branch",
+                ScopeLevel.BRANCH,
                 region_id=branch.region_id,
                 branch_id=branch.pk,
                 code=f"branch:{branch.code}",
@@ -101,19 +90,23 @@ def scope_parse(text: str) -> Scope:
 
 
 def scope_of(actor: Actor) -> Scope:
-    """The widest scope the actor may report on."""
-    if actor.is_admin or actor.scope_level == "org":
-        return Scope("org")
-    if actor.scope_level == "region" and actor.region_id:
-        region = Region.objects.get(pk=actor.region_id)
+    """The widest scope the actor may report on: their own."""
+    own = actor.scope
+    if own.level == ScopeLevel.ORG:
+        return Scope(ScopeLevel.ORG)
+    if own.level == ScopeLevel.REGION and own.region_id:
+        region = Region.objects.get(pk=own.region_id)
         return Scope(
-            "region", region_id=region.pk, code=f"region:{region.number}", label=region.name
+            ScopeLevel.REGION,
+            region_id=region.pk,
+            code=f"region:{region.number}",
+            label=region.name,
         )
-    branch = Branch.objects.filter(pk=actor.branch_id or 0).first()
+    branch = Branch.objects.filter(pk=own.branch_id or 0).first()
     if branch is None:
         raise ScopeError(_("Your account has no branch, region or organisation scope."))
     return Scope(
-        "branch",
+        ScopeLevel.BRANCH,
         region_id=branch.region_id,
         branch_id=branch.pk,
         code=f"branch:{branch.code}",

@@ -4,7 +4,10 @@ period (a month, a fiscal quarter or year, a range of days).
 Every figure is about the complaints *received* in the period (a cohort), as they stand now.
 Sums come from the summaries (`reports.models`); what the clock alone changes (an open
 complaint passing its due time) is counted live from the open complaints; a range that
-starts or ends inside a month takes its partial months straight from the complaints."""
+starts or ends inside a month takes its partial months straight from the complaints.
+
+Reading writes nothing: whoever asks for a report brings the scope's summaries up to date
+first (`reports.services.reports_scope_refresh`)."""
 
 from __future__ import annotations
 
@@ -39,7 +42,6 @@ from tanjai.reports.services import (
     OPEN,
     measure_aggregates,
     reports_pending,
-    reports_refresh,
     with_inform_done,
 )
 
@@ -160,17 +162,9 @@ def _sla_figures(m: dict[str, int], live: dict | None) -> dict[str, int]:
 SLA_KEYS = list(_sla_figures(dict.fromkeys(MEASURES, 0), None))
 
 
-# A report recomputes the branch-months of its scope changed since the worker's last pass
-# (every minute) for at most this long before it reads; the worker does the rest, and the
-# report says how many were still pending.
-REFRESH_IN_REQUEST = 50
-REFRESH_SECONDS = 0.3
-
-
-def _refresh(scope: Scope) -> int:
-    branch_ids = scope.branch_ids()
-    reports_refresh(branch_ids=branch_ids, limit=REFRESH_IN_REQUEST, seconds=REFRESH_SECONDS)
-    return reports_pending(branch_ids=branch_ids)
+def _pending(scope: Scope) -> int:
+    """How many of the scope's branch-months still wait to be recomputed."""
+    return reports_pending(branch_ids=scope.branch_ids())
 
 
 def _names(model: Any) -> dict[int, tuple[str, str]]:
@@ -184,7 +178,7 @@ def category_sla(
     received, closed within and over the resolve target, open within and over it; the same
     for the 24-hour inform target."""
     now = now or timezone.now()
-    pending = _refresh(scope)
+    pending = _pending(scope)
     model, keys = {
         "category": (ReportCell, ["category_id"]),
         "subcategory": (ReportCell, ["category_id", "subcategory_id"]),
@@ -244,10 +238,10 @@ def satisfaction(
 ) -> dict[str, Any]:
     """Output 2: answers and response rate, the 1-5 distribution and the mean, by category
     and by branch, and the comments (phone and house numbers masked)."""
+    from tanjai.complaints.models import Event
     from tanjai.core.text import mask_personal_text
-    from tanjai.portal.models import SurveyAnswer
 
-    pending = _refresh(scope)
+    pending = _pending(scope)
     fields = ["resolve_met", "resolve_breached", "satisfaction_n", "satisfaction_sum", *SCORES]
     by_category = _summed(ReportCell, ["category_id"], scope, period, fields)
     by_branch = _summed(ReportCell, ["branch_id"], scope, period, fields)
@@ -257,15 +251,17 @@ def satisfaction(
     for m in by_category.values():
         for f in fields:
             total[f] += m[f]
+    # The survey's answers as the event log keeps them (the door records each one).
     answers = (
-        SurveyAnswer.objects.filter(
+        Event.objects.filter(
             scope.q("complaint__"),
+            action="survey_answered",
             complaint__received_at__gte=period.start,
             complaint__received_at__lt=period.end,
         )
-        .exclude(comment="")
+        .exclude(note="")
         .select_related("complaint__category")
-        .order_by("-answered_at")[:comments]
+        .order_by("-at", "-pk")[:comments]
     )
     return {
         "report": "satisfaction",
@@ -289,9 +285,9 @@ def satisfaction(
             {
                 "tracking_no": a.complaint.tracking_no,
                 "category": a.complaint.category.code,
-                "score": a.score,
-                "comment": mask_personal_text(a.comment, names=[a.complaint.customer_name]),
-                "answered_at": a.answered_at.isoformat(),
+                "score": a.data.get("score"),
+                "comment": mask_personal_text(a.note, names=[a.complaint.customer_name]),
+                "answered_at": a.at.isoformat(),
             }
             for a in answers
         ],
@@ -437,7 +433,7 @@ def results(
     median time per step; reopen rate; the most frequent subcategories and places; the
     change against the previous period."""
     now = now or timezone.now()
-    pending = _refresh(scope)
+    pending = _pending(scope)
     current = _results_figures(scope, period, now)
     previous_period = period.previous()
     previous = _results_figures(scope, previous_period, now)

@@ -1,9 +1,10 @@
 """Keeping the report summaries equal to the complaints.
 
 Every event marks its complaint's branch-month dirty (in the event's own transaction); the
-worker recomputes dirty branch-months from their complaints every minute, and a report
-recomputes the dirty ones in its scope before it reads. `reports_rebuild` recomputes
-everything (after a bulk load such as `tanjai seed-demo`)."""
+worker recomputes dirty branch-months from their complaints every minute, and whoever asks
+for a report recomputes the dirty ones of its scope first (`reports_scope_refresh`): the
+report itself only reads. `reports_rebuild` recomputes everything (after a bulk load such
+as `tanjai seed-demo`)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ from tanjai.reports.models import (
     ReportStepCell,
     Step,
 )
+from tanjai.reports.scope import Scope
 
 OPEN = Q(status__in=sorted(OPEN_STATES))
 OTHER_ENDED = Q(status__in=sorted(ENDED_STATES - {State.CLOSED}))
@@ -316,3 +318,19 @@ def reports_rebuild() -> dict[str, int]:
             model.objects.all().delete()
             model.objects.bulk_create(cells[name], batch_size=5000)
     return {name: len(rows) for name, rows in cells.items()}
+
+
+# Whoever asks for a report recomputes the branch-months of its scope changed since the
+# worker's last pass (every minute) for at most this long before the figures are read; the
+# worker does the rest, and the report says how many were still pending.
+REFRESH_IN_REQUEST = 50
+REFRESH_SECONDS = 0.3
+
+
+def reports_scope_refresh(*, scope: Scope) -> int:
+    """Bring the scope's summaries up to date before its figures are read (as far as
+    REFRESH_IN_REQUEST and REFRESH_SECONDS allow); returns how many branch-months were
+    recomputed."""
+    return reports_refresh(
+        branch_ids=scope.branch_ids(), limit=REFRESH_IN_REQUEST, seconds=REFRESH_SECONDS
+    )

@@ -33,6 +33,7 @@ from tanjai.reports.models import (
 )
 from tanjai.reports.scope import Scope
 from tanjai.reports.selectors import SLA_KEYS, _summed, category_sla
+from tanjai.reports.services import reports_scope_refresh
 
 FORMAT = "tanjai-monthly/1"
 DEFAULT_DEADLINES = {SubmissionLevel.BRANCH: 5, SubmissionLevel.REGION: 10}
@@ -51,7 +52,7 @@ def deadline_of(level: str, month: date) -> date:
     return (month_period(month).last + timedelta(days=1)).replace(day=day)
 
 
-def _branch_scope(branch: Branch) -> Scope:
+def branch_scope(branch: Branch) -> Scope:
     return Scope(
         "branch",
         region_id=branch.region_id,
@@ -62,8 +63,9 @@ def _branch_scope(branch: Branch) -> Scope:
 
 
 def branch_month_figures(branch: Branch, period: Period) -> dict[str, Any]:
-    """The figures a branch submits: category-sla by category, with satisfaction."""
-    scope = _branch_scope(branch)
+    """The figures a branch submits: category-sla by category, with satisfaction (as the
+    summaries stand: refreshed first by whoever asks)."""
+    scope = branch_scope(branch)
     report = category_sla(scope=scope, period=period)
     sat = _summed(ReportCell, [], scope, period, ["satisfaction_n", "satisfaction_sum"]).get(
         (), {"satisfaction_n": 0, "satisfaction_sum": 0}
@@ -221,6 +223,7 @@ def branch_month_submit(
         raise Forbidden(_("Only the branch's own manager or centre submits its month."))
     month = month.replace(day=1)
     _month_closed(month, now)
+    reports_scope_refresh(scope=branch_scope(branch))
     figures = branch_month_figures(branch, month_period(month))
     return _submit(
         level=SubmissionLevel.BRANCH,

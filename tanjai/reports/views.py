@@ -30,13 +30,12 @@ from tanjai.core.periods import (
 from tanjai.organisation.models import Branch, Region
 from tanjai.organisation.selectors import branches_in_thai_order
 from tanjai.reports.exports import (
-    CONTENT_TYPES,
     REPORT_CHOICES,
     ReportError,
     report_build,
-    report_response,
     report_tables,
 )
+from tanjai.reports.files import CONTENT_TYPES, report_response
 from tanjai.reports.scope import REPORT_ROLES, Scope, ScopeError, report_allowed, scope_parse
 from tanjai.reports.selectors import map_points
 

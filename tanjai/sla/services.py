@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from tanjai.complaints.workflow import ActionCode
 from tanjai.sla import clock
 from tanjai.sla.escalation import (
     Targets,
@@ -201,7 +202,7 @@ def _announced(complaint_id: int, data: dict) -> bool:
 
     return Event.objects.filter(
         complaint_id=complaint_id,
-        action="sla_escalated",
+        action=ActionCode.SLA_ESCALATED,
         data__target=data["target"],
         data__level=data["level"],
         data__due_at=data["due_at"],
@@ -215,8 +216,8 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
     recorded with a compare-and-set on the escalation levels, so running the watcher
     twice, or on two workers at once, records and notifies each escalation once.
     """
+    from tanjai.complaints.eventlog import event_append
     from tanjai.complaints.models import Complaint
-    from tanjai.complaints.services import event_append
     from tanjai.notifications.services import escalation_notify
 
     now = now or timezone.now()
@@ -257,7 +258,11 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
                 if _announced(complaint.pk, data):
                     continue  # a deadline that moved away and back: already announced
                 event = event_append(
-                    complaint=complaint, actor=None, action="sla_escalated", data=data, at=now
+                    complaint=complaint,
+                    actor=None,
+                    action=ActionCode.SLA_ESCALATED,
+                    data=data,
+                    at=now,
                 )
                 escalation_notify(
                     complaint=complaint,
@@ -270,3 +275,44 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
     if recorded:
         logger.info("sla_watch recorded %d escalations", recorded)
     return recorded
+
+
+@transaction.atomic
+def sla_seed() -> None:
+    """The SLA of each category (and of the subcategories with their own resolve time) and
+    PWA's days off, from the reference data; only what is missing is added."""
+    from tanjai.reference.models import Category, Subcategory
+    from tanjai.reference.services import reference_data
+
+    data = reference_data()
+    for cat in data["categories"]:
+        category = Category.objects.get(code=cat["code"])
+        SlaPolicy.objects.get_or_create(
+            category=category,
+            subcategory=None,
+            defaults={
+                "inform_amount": cat["inform"]["amount"],
+                "inform_unit": cat["inform"]["unit"],
+                "resolve_amount": cat["resolve"]["amount"],
+                "resolve_unit": cat["resolve"]["unit"],
+            },
+        )
+        for sub in cat["subcategories"]:
+            if "resolve" in sub:
+                SlaPolicy.objects.get_or_create(
+                    subcategory=Subcategory.objects.get(code=sub["code"]),
+                    defaults={
+                        "category": category,
+                        "inform_amount": cat["inform"]["amount"],
+                        "inform_unit": cat["inform"]["unit"],
+                        "resolve_amount": sub["resolve"]["amount"],
+                        "resolve_unit": sub["resolve"]["unit"],
+                    },
+                )
+    if not CalendarSettings.objects.exists():
+        CalendarSettings.objects.create()
+    for day in data.get("pwa_days_off", []):
+        CalendarDay.objects.get_or_create(
+            date=day["date"],
+            defaults={"name_th": day["name_th"], "name_en": day.get("name_en", "")},
+        )

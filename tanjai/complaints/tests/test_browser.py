@@ -92,10 +92,17 @@ def take(page, action, fill=None, select=None, check=None):
         form.locator(f"select[name={name}]").select_option(value)
     for name in check or []:
         form.locator(f"[name={name}]").check()
+    page.evaluate(
+        """() => { window.__settled = false;
+                   document.addEventListener('htmx:afterSettle',
+                     () => { window.__settled = true; }, {once: true}); }"""
+    )
     with page.expect_response(lambda r: f"/actions/{action}/" in r.url) as answer:
         form.locator("button[type=submit]").click()
     assert answer.value.request.headers.get("hx-request") == "true"  # swapped in place
     page.wait_for_load_state()
+    # The answer is in; HTMX swaps and settles it a moment later (longer on a busy machine).
+    page.wait_for_function("() => window.__settled === true")
 
 
 def test_a_complaint_from_forward_to_close_in_the_browser(reseed, register, browser, live_server):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from tanjai.complaints.models import Complaint, Priority
-from tanjai.complaints.workflow import ACTIONS, State
+from tanjai.complaints.workflow import ACTIONS, ActionCode, State
 from tanjai.demo import corpus
 from tanjai.demo.generator.constants import (
     AWAIT_REASONS,
@@ -54,7 +54,7 @@ class Case(SlaReplay):
         self,
         at: datetime,
         actor: tuple[str, int | None],
-        action: str,
+        action: ActionCode,
         from_state: str = "",
         to_state: str = "",
         note: str = "",
@@ -66,7 +66,7 @@ class Case(SlaReplay):
         )
         return data
 
-    def _begin(self, at: datetime, action: str) -> str:
+    def _begin(self, at: datetime, action: ActionCode) -> str:
         self.watch(at)
         state = self.c.status
         if state not in ACTIONS[action].from_states:
@@ -76,7 +76,7 @@ class Case(SlaReplay):
     def _commit(
         self,
         at: datetime,
-        action: str,
+        action: ActionCode,
         actor: tuple[str, int | None],
         from_state: str,
         note: str = "",
@@ -134,7 +134,7 @@ class Case(SlaReplay):
         self.event(
             c.received_at,
             actor,
-            "register",
+            ActionCode.REGISTER,
             to_state=State.RECEIVED,
             data={
                 "channel": self.batch.codes[c.channel_id],
@@ -144,12 +144,12 @@ class Case(SlaReplay):
         )
 
     def forward(self, at: datetime, actor: tuple[str, int | None]) -> None:
-        state = self._begin(at, "forward")
+        state = self._begin(at, ActionCode.FORWARD)
         self.c.unit_id = self.bi.centre.pk
         self.c.forwarded_at = at
         self._commit(
             at,
-            "forward",
+            ActionCode.FORWARD,
             actor,
             state,
             self.rng.choice(FORWARD_NOTES),
@@ -157,7 +157,7 @@ class Case(SlaReplay):
         )
 
     def dispatch(self, at: datetime) -> None:
-        state = self._begin(at, "dispatch")
+        state = self._begin(at, ActionCode.DISPATCH)
         techs = self.bi.technicians
         if not techs:
             raise AssertionError(f"branch {self.bi.branch.code} has no technicians")
@@ -168,10 +168,10 @@ class Case(SlaReplay):
         wo = self._work_order(at, team_type, assignees, note)
         self.c.dispatched_at = at
         data = {"work_order": wo, "team_type": team_type, "assignees": [a[1] for a in assignees]}
-        self._commit(at, "dispatch", self.bi.centre_actor, state, note, self._refs(data))
+        self._commit(at, ActionCode.DISPATCH, self.bi.centre_actor, state, note, self._refs(data))
 
     def inform_customer(self, at: datetime, promised: datetime) -> None:
-        state = self._begin(at, "inform_customer")
+        state = self._begin(at, ActionCode.INFORM_CUSTOMER)
         c = self.c
         promised = max(promised, c.received_at + HOUR)
         late = c.resolve_due_at is not None and promised > c.resolve_due_at
@@ -189,26 +189,32 @@ class Case(SlaReplay):
             "late_reason": late_reason,
             "promised_after_deadline": late,
         }
-        self._commit(at, "inform_customer", self.bi.centre_actor, state, plan, data)
+        self._commit(at, ActionCode.INFORM_CUSTOMER, self.bi.centre_actor, state, plan, data)
 
     def await_customer(self, at: datetime) -> None:
-        state = self._begin(at, "await_customer")
+        state = self._begin(at, ActionCode.AWAIT_CUSTOMER)
         self.c.sla_pauses = [*self.c.sla_pauses, [at.isoformat(), None]]
         self.pauses = [*self.pauses, clock.Pause(start=at, end=None)]
         self._commit(
-            at, "await_customer", self.bi.centre_actor, state, self.rng.choice(AWAIT_REASONS)
+            at,
+            ActionCode.AWAIT_CUSTOMER,
+            self.bi.centre_actor,
+            state,
+            self.rng.choice(AWAIT_REASONS),
         )
 
     def resume(self, at: datetime) -> None:
-        state = self._begin(at, "resume")
+        state = self._begin(at, ActionCode.RESUME)
         pauses = [list(p) for p in self.c.sla_pauses]
         pauses[-1][1] = at.isoformat()
         self.c.sla_pauses = pauses
         self.pauses = [*self.pauses[:-1], clock.Pause(start=self.pauses[-1].start, end=at)]
-        self._commit(at, "resume", self.bi.centre_actor, state, self.rng.choice(RESUME_NOTES))
+        self._commit(
+            at, ActionCode.RESUME, self.bi.centre_actor, state, self.rng.choice(RESUME_NOTES)
+        )
 
     def report_fixed(self, at: datetime) -> None:
-        state = self._begin(at, "report_fixed")
+        state = self._begin(at, ActionCode.REPORT_FIXED)
         results = corpus.RESULTS.get(self.batch.codes[("c", self.c.category_id)]) or ["แก้ไขแล้ว"]
         result = self.rng.choice(results)
         completed = []
@@ -223,23 +229,30 @@ class Case(SlaReplay):
             user_id, username = completed[-1].demo_assignees[0]  # type: ignore[attr-defined]
             actor = (username, user_id)
         self._commit(
-            at, "report_fixed", actor, state, result, self._refs({"work_orders": completed})
+            at,
+            ActionCode.REPORT_FIXED,
+            actor,
+            state,
+            result,
+            self._refs({"work_orders": completed}),
         )
 
     def verify(self, at: datetime) -> None:
-        state = self._begin(at, "verify")
+        state = self._begin(at, ActionCode.VERIFY)
         self.c.verified_at = at
-        self._commit(at, "verify", self.bi.centre_actor, state, self.rng.choice(VERIFY_NOTES))
+        self._commit(
+            at, ActionCode.VERIFY, self.bi.centre_actor, state, self.rng.choice(VERIFY_NOTES)
+        )
 
     def reject_fix(self, at: datetime) -> None:
-        state = self._begin(at, "reject_fix")
+        state = self._begin(at, ActionCode.REJECT_FIX)
         reason = self.rng.choice(REJECT_REASONS)
         self.c.fixed_at = self.c.verified_at = None
         data = self._refs(self._redispatch(at, reason))
-        self._commit(at, "reject_fix", self.bi.centre_actor, state, reason, data)
+        self._commit(at, ActionCode.REJECT_FIX, self.bi.centre_actor, state, reason, data)
 
     def close(self, at: datetime) -> None:
-        state = self._begin(at, "close")
+        state = self._begin(at, ActionCode.CLOSE)
         c = self.c
         reached = not c.anonymous and self.rng.random() < 0.91
         score = self.batch.world.satisfaction() if reached and self.rng.random() < 0.95 else None
@@ -253,10 +266,10 @@ class Case(SlaReplay):
             c.informed_at = c.informed_at or at  # as the close handler does
         c.customer_reached, c.satisfaction = reached, score
         data = {"customer_reached": reached, "satisfaction": score}
-        self._commit(at, "close", self.bi.centre_actor, state, comment, data)
+        self._commit(at, ActionCode.CLOSE, self.bi.centre_actor, state, comment, data)
 
     def reopen(self, at: datetime) -> None:
-        state = self._begin(at, "reopen")
+        state = self._begin(at, ActionCode.REOPEN)
         c = self.c
         reason = self.rng.choice(REOPEN_REASONS)
         c.reopen_count += 1
@@ -269,7 +282,7 @@ class Case(SlaReplay):
         c.resolve_due_at = None
         data = self._redispatch(at, reason)
         data["reopen_count"] = c.reopen_count
-        self._commit(at, "reopen", self.bi.centre_actor, state, reason, self._refs(data))
+        self._commit(at, ActionCode.REOPEN, self.bi.centre_actor, state, reason, self._refs(data))
 
     def _end(self, at: datetime) -> None:
         self.c.ended_at = at
@@ -278,21 +291,21 @@ class Case(SlaReplay):
                 wo.status, wo.completed_at = WorkOrderStatus.CANCELLED, at
 
     def mark_duplicate(self, at: datetime, actor: tuple[str, int | None]) -> None:
-        state = self._begin(at, "mark_duplicate")
+        state = self._begin(at, ActionCode.MARK_DUPLICATE)
         self._end(at)
         master = self.c.duplicate_of
         assert master is not None
-        self._commit(at, "mark_duplicate", actor, state, "", {"of": master.tracking_no})
+        self._commit(at, ActionCode.MARK_DUPLICATE, actor, state, "", {"of": master.tracking_no})
 
     def mark_not_relevant(self, at: datetime, actor: tuple[str, int | None]) -> None:
-        state = self._begin(at, "mark_not_relevant")
+        state = self._begin(at, ActionCode.MARK_NOT_RELEVANT)
         self._end(at)
         reason = self.rng.choice(corpus.NOT_RELEVANT_REASONS)
-        self._commit(at, "mark_not_relevant", actor, state, reason)
+        self._commit(at, ActionCode.MARK_NOT_RELEVANT, actor, state, reason)
 
     def transfer_out(self, at: datetime, actor: tuple[str, int | None]) -> None:
-        state = self._begin(at, "transfer_out")
+        state = self._begin(at, ActionCode.TRANSFER_OUT)
         self._end(at)
         agency = self.rng.choice(corpus.TRANSFER_AGENCIES)
         reason = f"อยู่ในความรับผิดชอบของ{agency}"
-        self._commit(at, "transfer_out", actor, state, reason, {"agency": agency})
+        self._commit(at, ActionCode.TRANSFER_OUT, actor, state, reason, {"agency": agency})

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tanjai.complaints.models import Complaint, Priority
-from tanjai.complaints.workflow import State
+from tanjai.complaints.workflow import ActionCode, State
 from tanjai.core.services import be_year, tracking_numbers_allocate
 from tanjai.core.text import search_document
 from tanjai.demo import corpus
@@ -46,7 +46,7 @@ from tanjai.sla.services import calendar_cache_clear
 # --- small helpers -----------------------------------------------------------------------
 
 # A planned action: when, which Case method, and its arguments after the time.
-Step = tuple[datetime, str, tuple[Any, ...]]
+Step = tuple[datetime, ActionCode, tuple[Any, ...]]
 
 
 def _recent_heavier(u: float, a: float = 0.8) -> float:
@@ -83,7 +83,7 @@ class Generator:
         days: int = 730,
         branches: Sequence[str] | None = None,
     ) -> None:
-        from tanjai.reference.services import all_seed
+        from tanjai.seed import all_seed
 
         all_seed()
         calendar_cache_clear()
@@ -240,13 +240,13 @@ class Generator:
         intake = w.callcentre if registrar is w.callcentre else bi.officer_actor
         if master is not None:
             c.duplicate_of = master
-            self.play_ended_early(case, "mark_duplicate", intake)
+            self.play_ended_early(case, ActionCode.MARK_DUPLICATE, intake)
             batch.duplicates.append(c)
         else:
             if fate < 0.06:
-                self.play_ended_early(case, "mark_not_relevant", intake)
+                self.play_ended_early(case, ActionCode.MARK_NOT_RELEVANT, intake)
             elif fate < 0.075:
-                self.play_ended_early(case, "transfer_out", intake)
+                self.play_ended_early(case, ActionCode.TRANSFER_OUT, intake)
             else:
                 self.play_normal(case, intake)
             batch.complaints.append(c)
@@ -270,17 +270,19 @@ class Generator:
         seconds = self.rng.lognormvariate(math.log(median.total_seconds()), 0.9)
         return max(low, min(high, timedelta(seconds=int(seconds))))
 
-    def play_ended_early(self, case: Case, action: str, intake: tuple[str, int | None]) -> None:
+    def play_ended_early(
+        self, case: Case, action: ActionCode, intake: tuple[str, int | None]
+    ) -> None:
         rng, c = self.rng, case.c
         steps: list[Step] = []
         at = c.received_at
         stage = rng.random()
-        if stage > 0.55 or (action == "transfer_out" and stage > 0.3):
+        if stage > 0.55 or (action == ActionCode.TRANSFER_OUT and stage > 0.3):
             at += self._delay(35 * MINUTE, MINUTE, 8 * HOUR)
-            steps.append((at, "forward", (intake,)))
+            steps.append((at, ActionCode.FORWARD, (intake,)))
             if stage > 0.9:
                 at += self._delay(40 * MINUTE, 2 * MINUTE, 12 * HOUR)
-                steps.append((at, "dispatch", ()))
+                steps.append((at, ActionCode.DISPATCH, ()))
         at += self._delay(3 * HOUR, 10 * MINUTE, 3 * DAY)
         who = intake if rng.random() < 0.6 else case.bi.centre_actor
         steps.append((at, action, (who,)))
@@ -300,13 +302,13 @@ class Generator:
         disp = fwd + max(MINUTE, min(self._delay(40 * MINUTE, 2 * MINUTE, 12 * HOUR), total * 0.12))
         fixed = disp + (end - disp) * rng.uniform(0.55, 0.85)
         verify = fixed + (end - fixed) * rng.uniform(0.2, 0.6)
-        steps: list[Step] = [(fwd, "forward", (intake,)), (disp, "dispatch", ())]
+        steps: list[Step] = [(fwd, ActionCode.FORWARD, (intake,)), (disp, ActionCode.DISPATCH, ())]
         # Waiting on the customer stops the resolve clock and pushes the rest back.
         if rng.random() < (0.12 if cat_code in ("billing_meter", "service_conduct") else 0.05):
             pause_at = disp + (fixed - disp) * rng.uniform(0.1, 0.6)
             shift = timedelta(seconds=rng.randint(3600, (4 if span > 2 * DAY else 1) * 86400))
-            steps.append((pause_at, "await_customer", ()))
-            steps.append((pause_at + shift, "resume", ()))
+            steps.append((pause_at, ActionCode.AWAIT_CUSTOMER, ()))
+            steps.append((pause_at + shift, ActionCode.RESUME, ()))
             fixed, verify, end = fixed + shift, verify + shift, end + shift
         # Inform the customer of the plan, usually within the 24-hour target.
         if not c.anonymous and rng.random() < 0.96:
@@ -320,16 +322,16 @@ class Generator:
                 lo, hi = fwd, fixed
             informed = lo + (hi - lo) * rng.uniform(0.05, 0.95)
             promised = _round_up_half_hour(fixed + (fixed - informed) * rng.uniform(0, 0.3))
-            steps.append((informed, "inform_customer", (promised,)))
-        steps.append((fixed, "report_fixed", ()))
+            steps.append((informed, ActionCode.INFORM_CUSTOMER, (promised,)))
+        steps.append((fixed, ActionCode.REPORT_FIXED, ()))
         if rng.random() < 0.03:  # the fix is sent back once
             gap = verify - fixed
             redo = timedelta(seconds=rng.randint(2 * 3600, 30 * 3600)) + gap
-            steps.append((fixed + gap / 2, "reject_fix", ()))
-            steps.append((fixed + redo, "report_fixed", ()))
+            steps.append((fixed + gap / 2, ActionCode.REJECT_FIX, ()))
+            steps.append((fixed + redo, ActionCode.REPORT_FIXED, ()))
             verify, end = verify + redo, end + redo
-        steps.append((verify, "verify", ()))
-        steps.append((end, "close", ()))
+        steps.append((verify, ActionCode.VERIFY, ()))
+        steps.append((end, ActionCode.CLOSE, ()))
         if rng.random() < 0.035:  # the problem comes back after closing
             reopen_at = end + timedelta(seconds=rng.randint(2 * 3600, 12 * 86400))
             due2 = clock.due_at(reopen_at, case.t.resolve_amount, case.t.resolve_unit, case.cal)
@@ -338,10 +340,12 @@ class Generator:
             total2 = span2 * (rng.uniform(0.2, 0.9) if rng.random() < 0.8 else rng.uniform(1.05, 2))
             fixed2 = reopen_at + total2 * rng.uniform(0.5, 0.8)
             close2 = reopen_at + total2
-            steps.append((reopen_at, "reopen", ()))
-            steps.append((fixed2, "report_fixed", ()))
-            steps.append((fixed2 + (close2 - fixed2) * rng.uniform(0.2, 0.6), "verify", ()))
-            steps.append((close2, "close", ()))
+            steps.append((reopen_at, ActionCode.REOPEN, ()))
+            steps.append((fixed2, ActionCode.REPORT_FIXED, ()))
+            steps.append(
+                (fixed2 + (close2 - fixed2) * rng.uniform(0.2, 0.6), ActionCode.VERIFY, ())
+            )
+            steps.append((close2, ActionCode.CLOSE, ()))
         steps.sort(key=lambda s: s[0])
         # A few complaints get stuck half-way and stay open: the overdue backlog.
         if rng.random() < STALLED:
@@ -357,19 +361,25 @@ class Generator:
             return []
         if where == "forwarded":
             return [
-                s for s in steps if s[1] in ("forward", "inform_customer") and s[0] <= steps[1][0]
+                s
+                for s in steps
+                if s[1] in (ActionCode.FORWARD, ActionCode.INFORM_CUSTOMER) and s[0] <= steps[1][0]
             ][:1]
         if where in ("in_progress", "awaiting_customer"):
-            kept = [s for s in steps if s[1] in ("forward", "dispatch", "inform_customer")]
+            kept = [
+                s
+                for s in steps
+                if s[1] in (ActionCode.FORWARD, ActionCode.DISPATCH, ActionCode.INFORM_CUSTOMER)
+            ]
             if where == "awaiting_customer":
-                pause = next((s for s in steps if s[1] == "await_customer"), None)
+                pause = next((s for s in steps if s[1] == ActionCode.AWAIT_CUSTOMER), None)
                 at = (
                     pause[0] if pause else kept[-1][0] + self._delay(6 * HOUR, 30 * MINUTE, 3 * DAY)
                 )
                 kept = [s for s in kept if s[0] < at]
-                kept.append((at, "await_customer", ()))
+                kept.append((at, ActionCode.AWAIT_CUSTOMER, ()))
             return kept
-        stop = "report_fixed" if where == "fixed" else "verify"
+        stop = ActionCode.REPORT_FIXED if where == "fixed" else ActionCode.VERIFY
         out = []
         for s in steps:
             out.append(s)

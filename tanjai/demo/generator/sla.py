@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tanjai.complaints.models import Complaint
+from tanjai.complaints.workflow import ActionCode
 from tanjai.demo.generator.constants import WATCH_EVERY_SECONDS, WATCH_LATENCY_SECONDS
 from tanjai.sla import clock
 from tanjai.sla.escalation import Targets, deadlines_apply, escalate, escalation_data
@@ -32,7 +33,7 @@ class SlaReplay:
             self,
             at: datetime,
             actor: tuple[str, int | None],
-            action: str,
+            action: ActionCode,
             from_state: str = "",
             to_state: str = "",
             note: str = "",
@@ -81,6 +82,6 @@ class SlaReplay:
                 self.event(
                     at,
                     self.batch.world.system,
-                    "sla_escalated",
+                    ActionCode.SLA_ESCALATED,
                     data=escalation_data(c, target, level),
                 )

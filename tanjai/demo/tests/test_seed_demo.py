@@ -26,15 +26,22 @@ ENDED = {State.CLOSED, State.DUPLICATE, State.NOT_RELEVANT, State.TRANSFERRED}
 END_ACTIONS = {"close", "mark_duplicate", "mark_not_relevant", "transfer_out"}
 
 
-@pytest.fixture
-def seeded():
+@pytest.fixture(scope="module")
+def seeded_report(module_transaction, django_db_blocker):
+    """Seeded once for the module; what a test adds is undone after it."""
     # Batches smaller than N: tracking numbers and duplicates cross batch boundaries.
-    report = seed_demo(complaints=N, seed=7, batch=120)
+    with django_db_blocker.unblock():
+        return seed_demo(complaints=N, seed=7, batch=120)
+
+
+@pytest.fixture
+def seeded(seeded_report):
+    """The run's report, and its complaints and events read afresh for each test."""
     complaints = list(Complaint.objects.select_related("branch", "category").order_by("id"))
     events: dict[int, list[Event]] = defaultdict(list)
     for e in Event.objects.order_by("at", "id"):
         events[e.complaint_id].append(e)
-    return report, complaints, events
+    return copy.deepcopy(seeded_report), complaints, events
 
 
 def _first(events: list[Event], action: str) -> Event | None:

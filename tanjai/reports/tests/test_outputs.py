@@ -24,11 +24,13 @@ from tanjai.reports.services import reports_rebuild
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded():
-    seed_demo(complaints=400, seed=5, batch=200, days=120, branches=["chonburi", "khon-kaen"],
-              technicians_per_branch=1)  # fmt: skip
-    reports_rebuild()
+@pytest.fixture(scope="module")
+def seeded(module_transaction, django_db_blocker):
+    """Seeded once for the module: each test reads it, and what a test adds is undone after it."""
+    with django_db_blocker.unblock():
+        seed_demo(complaints=400, seed=5, batch=200, days=120,
+                  branches=["chonburi", "khon-kaen"], technicians_per_branch=1)  # fmt: skip
+        reports_rebuild()
 
 
 def signed_in(username: str) -> Client:
@@ -121,15 +123,14 @@ def test_the_api_checks_role_and_scope_and_matches_the_cli(seeded, tmp_path):
 
 def test_free_text_in_reports_is_masked(seeded):
     from tanjai.complaints.models import Complaint
-    from tanjai.portal.models import SurveyAnswer
+    from tanjai.portal.survey import survey_answer
 
-    c = Complaint.objects.filter(status="closed", branch__code="chonburi").first()
-    SurveyAnswer.objects.create(
+    c = Complaint.objects.filter(status="closed", branch__code="chonburi", satisfaction=None).first()
+    survey_answer(
         complaint=c,
         score=2,
         comment='=HYPERLINK("http://x") โทรกลับ 081-234-5678 บ้านเลขที่ 45/6',
         channel="web",
-        answered_at=c.closed_at,
     )
     report = report_build("satisfaction", scope=scope_parse("branch:chonburi"),
                           period=period_parse(f"{timezone.localtime(c.received_at):%Y-%m}"))  # fmt: skip
@@ -236,8 +237,9 @@ def test_the_pdf_is_a_thai_document(seeded, tmp_path):
 
 def test_ranges_cut_months_and_long_text_fits_the_pdf(seeded, tmp_path):
     from tanjai.complaints.models import Complaint
-    from tanjai.portal.models import SurveyAnswer
-    from tanjai.reports.exports import ReportError, report_file
+    from tanjai.portal.survey import survey_answer
+    from tanjai.reports.exports import ReportError
+    from tanjai.reports.files import report_file
     from tanjai.reports.selectors import category_sla
 
     org = scope_parse("org")
@@ -252,8 +254,7 @@ def test_ranges_cut_months_and_long_text_fits_the_pdf(seeded, tmp_path):
         report_build("krs-quarter", scope=org, period=period_parse("2026-10"))
 
     closed = Complaint.objects.filter(status="closed").first()
-    SurveyAnswer.objects.create(complaint=closed, score=1, comment="น้ำไม่ไหล " * 400,
-                                channel="web", answered_at=closed.closed_at)  # fmt: skip
+    survey_answer(complaint=closed, score=1, comment="น้ำไม่ไหล " * 400, channel="web")
     month = period_parse(f"{timezone.localtime(closed.received_at):%Y-%m}")
     sat = report_build("satisfaction", scope=org, period=month)
     assert report_file(sat, "pdf").startswith(b"%PDF-")

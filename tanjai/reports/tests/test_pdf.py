@@ -27,7 +27,8 @@ from tanjai.core.periods import (
 from tanjai.demo.generator import seed_demo
 from tanjai.organisation.models import Branch
 from tanjai.reference.models import Category, Channel, Subcategory
-from tanjai.reports.exports import REPORTS, report_build, report_file, report_tables
+from tanjai.reports.exports import REPORTS, report_build, report_tables
+from tanjai.reports.files import report_file
 from tanjai.reports.scope import scope_parse
 from tanjai.reports.services import reports_rebuild
 
@@ -38,11 +39,13 @@ pytestmark = pytest.mark.django_db
 END = date(2026, 11, 25)  # FY2570 began on 1 October 2026
 
 
-@pytest.fixture
-def seeded():
-    seed_demo(complaints=500, seed=8, batch=250, days=150, end=END,
-              branches=["chonburi", "khon-kaen"], technicians_per_branch=1)  # fmt: skip
-    reports_rebuild()
+@pytest.fixture(scope="module")
+def seeded(module_transaction, django_db_blocker):
+    """Seeded once for the module: each test reads it, and what a test adds is undone after it."""
+    with django_db_blocker.unblock():
+        seed_demo(complaints=500, seed=8, batch=250, days=150, end=END,
+                  branches=["chonburi", "khon-kaen"], technicians_per_branch=1)  # fmt: skip
+        reports_rebuild()
 
 
 def pages_text(pdf: bytes) -> list[str]:

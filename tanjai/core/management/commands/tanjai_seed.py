@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tanjai.reference.services import all_seed
+from tanjai.seed import all_seed
 
 
 class Command(BaseCommand):

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         from tanjai.complaints.models import Complaint
         from tanjai.core.scheduler import scheduler_run
         from tanjai.demo.accounts import DEMO_PASSWORD, demo_accounts_create
-        from tanjai.reference.services import all_seed
+        from tanjai.seed import all_seed
 
         call_command("migrate", interactive=False, verbosity=0)
         all_seed()

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tanjai.accounts.scope import actor_for
 from tanjai.core.periods import PeriodError, period_parse
-from tanjai.reports.exports import REPORTS, ReportError, report_build, report_file
+from tanjai.reports.exports import REPORTS, ReportError, report_build
+from tanjai.reports.files import report_file
 from tanjai.reports.scope import ScopeError, report_allowed, scope_parse
 
 
