@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
-from django.db.models import Model
 from django.test import Client, override_settings
 
 from tanjai.accounts.scope import Actor, actor_for
@@ -59,91 +58,6 @@ def seed_world() -> None:
         )
 
 
-class WorldRows:
-    """Every row of the database as seed_world() leaves it, taken once and put back for each
-    transactional test: the same world as seeding again, without hashing fifteen passwords."""
-
-    def __init__(self) -> None:
-        from django.db import connection
-
-        quote = connection.ops.quote_name
-        self.inserts: list[tuple[str, list[tuple[Any, ...]]]] = []
-        for model in _flushed_models():
-            fields = model._meta.concrete_fields
-            rows = model._base_manager.order_by("pk").values_list(*(f.attname for f in fields))
-            if not rows:
-                continue
-            columns = ", ".join(quote(f.column) for f in fields)
-            self.inserts.append(
-                (
-                    f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-                    f"VALUES ({', '.join(['%s'] * len(fields))})",
-                    # As the field would save the value: JSON encoded, dates in the
-                    # database's format.
-                    [
-                        tuple(
-                            f.get_db_prep_save(v, connection)
-                            for f, v in zip(fields, row, strict=True)
-                        )
-                        for row in rows
-                    ],
-                )
-            )
-
-    def restore(self) -> None:
-        """Empty the tables, as a transactional test's flush does, then insert the rows again
-        with their own primary keys (foreign keys are checked at commit)."""
-        from django.contrib.contenttypes.models import ContentType
-        from django.core.management.color import no_style
-        from django.db import connection, transaction
-
-        from tanjai.sla.services import calendar_cache_clear
-
-        quote = connection.ops.quote_name
-        with transaction.atomic(), connection.cursor() as cursor:
-            filled = []
-            for table in _flushed_tables():
-                cursor.execute(f"SELECT 1 FROM {quote(table)} LIMIT 1")  # noqa: S608
-                if cursor.fetchone():
-                    filled.append(table)
-            # Only the tables with rows (and those pointing at them): on PostgreSQL each
-            # table truncated costs a new file.
-            for sql in connection.ops.sql_flush(no_style(), filled, allow_cascade=True):
-                cursor.execute(sql)
-            for insert, rows in self.inserts:
-                cursor.executemany(insert, rows)
-        # The flush's post_migrate made content types under other ids than these.
-        ContentType.objects.clear_cache()
-        calendar_cache_clear()
-
-
-def _flushed_tables() -> list[str]:
-    """The tables a transactional test empties after it (Django's flush)."""
-    from django.db import connection
-
-    return connection.introspection.django_table_names(only_existing=True, include_views=False)
-
-
-def _flushed_models() -> list[type[Model]]:
-    from django.apps import apps
-
-    tables = set(_flushed_tables())
-    models = [
-        m
-        for m in apps.get_models(include_auto_created=True)
-        if m._meta.db_table in tables and m._meta.managed and not m._meta.proxy
-    ]
-    missing = tables - {m._meta.db_table for m in models}
-    if missing:
-        raise RuntimeError(f"tables without a model to restore them: {sorted(missing)}")
-    return models
-
-
-@pytest.fixture(scope="session")
-def world_rows(django_db_setup) -> WorldRows:
-    return django_db_setup
-
-
 class QuickPasswordHasher(PBKDF2PasswordHasher):
     """PBKDF2-SHA256 as in production, and so hashes that any deployment can check, with
     few rounds: the suite sets or checks a password some five hundred times, at 0.3 s for
@@ -159,10 +73,9 @@ def _quick_password_hashes():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> WorldRows:
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed_world()
-        return WorldRows()
 
 
 @pytest.fixture(scope="module")
@@ -206,9 +119,9 @@ def _uploads_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def reseed(transactional_db, world_rows):
-    """Transactional tests start from an emptied database: put the seeded world back."""
-    world_rows.restore()
+def reseed(transactional_db):
+    """Transactional tests start from an emptied database: seed it again."""
+    seed_world()
     call_command("check")
 
 

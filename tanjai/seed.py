@@ -5,15 +5,16 @@ so it is safe on every start. It sits above the apps: each seeds its own."""
 
 from __future__ import annotations
 
+from tanjai.accounts.services import roles_seed
+from tanjai.channels.import_defaults import import_formats_seed
+from tanjai.notifications.defaults import notice_templates_seed
+from tanjai.organisation.services import organisation_seed
+from tanjai.reference.services import reference_seed
+from tanjai.reports.submissions import deadlines_seed
+from tanjai.sla.services import sla_seed
+
 
 def all_seed() -> None:
-    from tanjai.accounts.services import roles_seed
-    from tanjai.channels.import_defaults import import_formats_seed
-    from tanjai.notifications.defaults import notice_templates_seed
-    from tanjai.organisation.services import organisation_seed
-    from tanjai.reference.services import reference_seed
-    from tanjai.reports.submissions import deadlines_seed
-    from tanjai.sla.services import sla_seed
 
     roles_seed()
     organisation_seed()

@@ -6,6 +6,7 @@ class ChannelsConfig(AppConfig):
     label = "channels"
 
     def ready(self) -> None:
+        # Imported here: the models and what connects to them load only once the apps do.
         from datetime import timedelta
 
         from tanjai.channels.tasks import conversations_prune_task, imports_prune_task

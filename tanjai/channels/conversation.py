@@ -20,9 +20,15 @@ from django.utils.translation import gettext as _
 
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
-from tanjai.channels.models import Conversation
-from tanjai.complaints.models import Complaint
+from tanjai.channels.models import Conversation, InboundMessage
+from tanjai.complaints.attachments import attachment_add, attachment_read, sniff_content_type
+from tanjai.complaints.errors import WorkflowError
+from tanjai.complaints.models import AttachmentKind, Complaint
+from tanjai.core.tracking import TrackingNumberError, tracking_normalise
+from tanjai.intake.services import complaint_register
 from tanjai.organisation.selectors import branch_for_place
+from tanjai.portal.services import public_state, public_timeline
+from tanjai.portal.survey import survey_answer
 from tanjai.reference.models import Category
 
 MAX_PHOTOS = 5
@@ -82,7 +88,6 @@ def _category_menu() -> Reply:
 def _status_query(text: str, step: str) -> str | None:
     """A tracking number sent to ask about a complaint; not a phone or account number
     written in the middle of a description or an address."""
-    from tanjai.core.tracking import TrackingNumberError, tracking_normalise
 
     found = _NUMBER.search(text)
     if found is None:
@@ -147,8 +152,6 @@ def on_location(*, provider: str, user_id: str, lat: float, lon: float, address:
 
 def on_photo(*, provider: str, user_id: str, message_id: str, content: bytes) -> Reply | None:
     """A photo while making a complaint is kept until it is sent; otherwise ignored."""
-    from tanjai.complaints.attachments import attachment_read, sniff_content_type
-    from tanjai.complaints.errors import WorkflowError
 
     kind = sniff_content_type(content[:16])
     if kind is None or not kind.startswith("image/"):
@@ -214,7 +217,6 @@ def _reset(provider: str, user_id: str) -> None:
 def conversations_prune(*, now: datetime | None = None) -> int:
     """Forget complaints left half-way (and their photos), and the ids of messages handled
     long ago (a periodic job): what a citizen did not send is not kept."""
-    from tanjai.channels.models import InboundMessage
 
     now = now or timezone.now()
     stale = Conversation.objects.filter(updated_at__lt=now - STALE_AFTER)
@@ -228,10 +230,6 @@ def conversations_prune(*, now: datetime | None = None) -> int:
 
 
 def _submit(*, provider: str, user_id: str, event_id: str) -> Reply:
-    from tanjai.complaints.attachments import attachment_add
-    from tanjai.complaints.errors import WorkflowError
-    from tanjai.complaints.models import AttachmentKind
-    from tanjai.intake.services import complaint_register
 
     actor = channel_actor(provider)
     with transaction.atomic():
@@ -290,7 +288,6 @@ def _branch_from_address(address: str) -> str | None:
 
 
 def _own(provider: str, user_id: str, number: str) -> Complaint | None:
-    from tanjai.core.tracking import TrackingNumberError, tracking_normalise
 
     try:
         number = tracking_normalise(number)
@@ -304,7 +301,6 @@ def _own(provider: str, user_id: str, number: str) -> Complaint | None:
 
 def status_reply(*, provider: str, user_id: str, text: str) -> Reply:
     """The progress of one's own complaint: a number of someone else's is not found."""
-    from tanjai.portal.services import public_state, public_timeline
 
     complaint = _own(provider, user_id, text)
     if complaint is None:
@@ -320,7 +316,6 @@ def status_reply(*, provider: str, user_id: str, text: str) -> Reply:
 
 
 def _rate(*, provider: str, user_id: str, data: str) -> Reply:
-    from tanjai.portal.survey import survey_answer
 
     try:
         _prefix, number, score = data.split(":")

@@ -30,8 +30,13 @@ from django.utils.html import strip_tags
 
 from tanjai.channels.conversation import _branch_from_address, channel_actor
 from tanjai.channels.models import EmailThread, InboundMessage
-from tanjai.complaints.models import Complaint
+from tanjai.complaints.attachments import attachment_add
+from tanjai.complaints.errors import InvalidInput, WorkflowError
+from tanjai.complaints.eventlog import event_append
+from tanjai.complaints.models import AttachmentKind, Complaint
 from tanjai.complaints.workflow import ActionCode
+from tanjai.core.tracking import TrackingNumberError, tracking_normalise
+from tanjai.intake.services import complaint_register
 
 logger = logging.getLogger(__name__)
 PROVIDER = "email"
@@ -135,7 +140,6 @@ def _thread(message: EmailMessage, sender: str) -> Complaint | None:
     """The complaint this message answers, only if it comes from the address that made the
     complaint: a message naming someone else's thread is a new complaint, or anyone could
     write into any complaint whose Message-ID they saw."""
-    from tanjai.core.tracking import TrackingNumberError, tracking_normalise
 
     if not sender:
         return None
@@ -165,11 +169,6 @@ def _thread(message: EmailMessage, sender: str) -> Complaint | None:
 def email_receive(raw: bytes) -> Received:
     """Store one message: a new complaint, or an addition to the one it answers. Raises
     EmailRefused for a message that can never be stored."""
-    from tanjai.complaints.attachments import attachment_add
-    from tanjai.complaints.errors import InvalidInput, WorkflowError
-    from tanjai.complaints.eventlog import event_append
-    from tanjai.complaints.models import AttachmentKind
-    from tanjai.intake.services import complaint_register
 
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)

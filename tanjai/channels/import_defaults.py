@@ -117,6 +117,7 @@ FORMATS: list[dict[str, Any]] = [
 
 def import_formats_seed(format_model: Any = None, channel_model: Any = None) -> None:
     if format_model is None:
+        # The current models, unless a migration passes its own (historical) ones.
         from tanjai.channels.models import ImportFormat as format_model
         from tanjai.reference.models import Channel as channel_model
     for spec in FORMATS:

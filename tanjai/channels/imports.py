@@ -33,7 +33,8 @@ from tanjai.channels.import_files import (
 )
 from tanjai.channels.models import ImportBatch, ImportFormat, ImportRow, ImportStatus, RowOutcome
 from tanjai.complaints.errors import WorkflowError
-from tanjai.core.text import THAI_DIGITS, csv_safe
+from tanjai.core.text import THAI_DIGITS, csv_safe, mask_personal_text
+from tanjai.intake.services import complaint_register
 from tanjai.organisation.models import Branch
 
 FIELDS = [
@@ -341,7 +342,6 @@ def import_process(
     """Import the batch's file row by row, telling `on_progress` every `every` rows (by
     default every tenth of the file). Each row's outcome is written in the same
     transaction as its complaint, so a run stopped half-way continues where it stopped."""
-    from tanjai.intake.services import complaint_register
 
     if not import_claim(batch):
         return import_counts(batch)
@@ -482,7 +482,6 @@ REJECTED_KEPT = timedelta(days=90)
 def imports_prune(*, now: datetime | None = None) -> int:
     """Blank the values of rejected rows of imports finished over 90 days ago: the reasons
     and case numbers stay, the personal data goes."""
-    from tanjai.core.text import mask_personal_text
 
     cutoff = (now or timezone.now()) - REJECTED_KEPT
     rows = ImportRow.objects.filter(

@@ -1,4 +1,7 @@
-from tanjai.channels.conversation import conversations_prune
+from tanjai.accounts.scope import actor_for
+from tanjai.channels.conversation import channel_actor, conversations_prune
+from tanjai.channels.imports import ImportFileError, import_process, imports_prune
+from tanjai.channels.models import ImportBatch, ImportStatus
 from tanjai.core.tasks_compat import task
 
 
@@ -13,14 +16,9 @@ def import_run_task(batch_id: int) -> str:
     """Import an uploaded 1111 or Damrongtham file as the user who uploaded it."""
     from django.contrib.auth import get_user_model
 
-    from tanjai.accounts.scope import actor_for
-    from tanjai.channels.imports import ImportFileError, import_process
-    from tanjai.channels.models import ImportBatch, ImportStatus
-
     batch = ImportBatch.objects.select_related("format__channel").filter(pk=batch_id).first()
     if batch is None or batch.status in (ImportStatus.DONE, ImportStatus.FAILED):
         return "nothing to do"
-    from tanjai.channels.conversation import channel_actor
 
     user = get_user_model().objects.filter(pk=batch.uploaded_by_id or 0).first()
     # A file imported from the command line without --user is continued as its channel.
@@ -35,6 +33,5 @@ def import_run_task(batch_id: int) -> str:
 @task(queue_name="default")
 def imports_prune_task() -> int:
     """Forget the values of rejected rows of imports finished long ago (enqueued daily)."""
-    from tanjai.channels.imports import imports_prune
 
     return imports_prune()

@@ -13,12 +13,15 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.errors import WorkflowError
 from tanjai.complaints.inputs import ACTION_INPUTS
 from tanjai.complaints.models import Complaint
 from tanjai.complaints.services import action_permitted
 from tanjai.complaints.workflow import actions_available
+from tanjai.organisation.models import Unit
+from tanjai.reference.models import Category, Subcategory
 from tanjai.sla.clock import BANGKOK
 
 FIELD_LABELS = {
@@ -69,8 +72,6 @@ def _choices_for(
     if name == "assignees":
         from django.contrib.auth import get_user_model
 
-        from tanjai.accounts.roles import Role
-
         technicians = (
             get_user_model()
             .objects.filter(
@@ -83,8 +84,6 @@ def _choices_for(
             (u.username, u.get_full_name() or u.username) for u in technicians.order_by("username")
         ]
     if name == "unit":
-        from tanjai.organisation.models import Unit
-
         near = Q(kind="hq_department")
         if branch_id is not None:
             near |= Q(branch_id=branch_id)
@@ -93,12 +92,8 @@ def _choices_for(
         units = Unit.objects.filter(near, active=True)
         return [("", _("The branch's Prapa Tanjai centre"))] + [(u.code, u.name) for u in units]
     if name == "category":
-        from tanjai.reference.models import Category
-
         return [(c.code, c.name) for c in Category.objects.filter(active=True)]
     if name == "subcategory":
-        from tanjai.reference.models import Subcategory
-
         return [("", "-")] + [
             (s.code, f"{s.category.name}: {s.name}")
             for s in Subcategory.objects.filter(active=True).select_related("category")

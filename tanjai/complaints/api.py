@@ -17,7 +17,7 @@ from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from tanjai.accounts.services import personal_data_access_log
-from tanjai.complaints.attachments import attachment_neutral_name
+from tanjai.complaints.attachments import attachment_add, attachment_neutral_name
 from tanjai.complaints.errors import InvalidInput, NotFound
 from tanjai.complaints.filters import ComplaintFilters, api_parameters
 from tanjai.complaints.inputs import ACTION_INPUTS
@@ -390,7 +390,6 @@ def attachments_create(
 ):
     """Attach a photo (JPEG, PNG, WebP) or a document (PDF); the type is read from the
     content. Uploading the same file twice stores it once."""
-    from tanjai.complaints.attachments import attachment_add
 
     actor = request_actor(request)
     number = complaint_lookup(tracking_no)

@@ -21,7 +21,7 @@ from tanjai.accounts.scope import Actor
 from tanjai.complaints.errors import Forbidden, InvalidInput, NotFound
 from tanjai.complaints.eventlog import event_append
 from tanjai.complaints.metadata import UnreadablePhoto, photo_metadata_strip
-from tanjai.complaints.models import Attachment, AttachmentKind, Complaint
+from tanjai.complaints.models import ATTACHMENT_EXTENSIONS, Attachment, AttachmentKind, Complaint
 from tanjai.complaints.selectors import complaint_visible, technician_on_the_job
 from tanjai.complaints.workflow import ActionCode
 
@@ -53,7 +53,6 @@ def sniff_content_type(head: bytes) -> str | None:
 def attachment_neutral_name(attachment: Attachment) -> str:
     """A file's name for those who may not see the customer: the tracking number, the
     file's number and its type (69-0000001-2-17.pdf)."""
-    from tanjai.complaints.models import ATTACHMENT_EXTENSIONS
 
     extension = ATTACHMENT_EXTENSIONS.get(attachment.content_type, "bin")
     return f"{attachment.complaint.tracking_no}-{attachment.pk}.{extension}"

@@ -18,9 +18,12 @@ from tanjai.accounts.scope import Actor
 from tanjai.complaints import inputs as i
 from tanjai.complaints.errors import InvalidInput
 from tanjai.complaints.models import Complaint, Event
+from tanjai.complaints.selectors import complaint_visible
 from tanjai.complaints.workflow import ActionCode, State
 from tanjai.core.dates import format_date
 from tanjai.core.tracking import TrackingNumberError, tracking_normalise
+from tanjai.organisation.models import Unit, UnitKind
+from tanjai.reference.models import Category, Subcategory
 
 
 @dataclass
@@ -40,7 +43,6 @@ class Handler(Protocol):
 def forward(
     *, complaint: Complaint, actor: Actor, inputs: i.ForwardInput, now: datetime
 ) -> Outcome:
-    from tanjai.organisation.models import Unit, UnitKind
 
     if inputs.unit:
         unit = Unit.objects.filter(code=inputs.unit, active=True).select_related("branch").first()
@@ -185,7 +187,6 @@ def reopen(*, complaint: Complaint, actor: Actor, inputs: i.ReasonInput, now: da
 def recategorise(
     *, complaint: Complaint, actor: Actor, inputs: i.RecategoriseInput, now: datetime
 ) -> Outcome:
-    from tanjai.reference.models import Category, Subcategory
 
     category = Category.objects.filter(code=inputs.category, active=True).first()
     if category is None:
@@ -228,7 +229,6 @@ def _end(complaint: Complaint, now: datetime) -> None:
 def mark_duplicate(
     *, complaint: Complaint, actor: Actor, inputs: i.MarkDuplicateInput, now: datetime
 ) -> Outcome:
-    from tanjai.complaints.selectors import complaint_visible
 
     try:
         number = tracking_normalise(inputs.of)

@@ -17,19 +17,22 @@ from django.utils.translation import gettext_lazy
 
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor, actor_for
-from tanjai.complaints.action_forms import action_data, error_items
+from tanjai.complaints.action_forms import FIELD_LABELS, action_data, bulk_fields, error_items
 from tanjai.complaints.errors import WorkflowError
 from tanjai.complaints.forms import QueueFilterForm
 from tanjai.complaints.selectors import (
     complaint_list,
+    dashboard_figures,
     identity_visible,
     queue_counts,
     queue_filter,
     sla_badge,
 )
 from tanjai.complaints.services import action_input_parse, complaint_act
-from tanjai.complaints.workflow import ACTIONS, REGISTER_ROLES, ActionCode
+from tanjai.complaints.workflow import ACTIONS, OPEN_STATES, REGISTER_ROLES, ActionCode, State
 from tanjai.core.text import mask_personal_text
+from tanjai.notifications.selectors import TELEPHONE_ROLES, telephone_tasks
+from tanjai.notifications.transports import sms_backend
 
 QUEUES = [
     ("to_forward", gettext_lazy("New, to forward")),
@@ -50,8 +53,6 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     # A technician's day is their own work orders; the others' the queues of their scope.
     technician = actor.roles == {Role.TECHNICIAN}
     shown = [(c, label) for c, label in QUEUES if (c == "my_jobs") == technician]
-    from tanjai.notifications.selectors import TELEPHONE_ROLES, telephone_tasks
-    from tanjai.notifications.transports import sms_backend
 
     return render(
         request,
@@ -129,7 +130,6 @@ BULK_ACTIONS = {"to_forward": ActionCode.FORWARD, "to_dispatch": ActionCode.DISP
 
 def _bulk_form(name: str, actor: Actor) -> dict[str, Any] | None:
     """The bulk action of a queue, if the actor may take it: its label and fields."""
-    from tanjai.complaints.action_forms import FIELD_LABELS, bulk_fields
 
     action = BULK_ACTIONS.get(name)
     if action is None or not actor.has_any(ACTIONS[action].roles):
@@ -196,9 +196,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Today's intake, open work by state, overdue and due within 24 hours, by category and
     channel; a region or the organisation also per branch."""
     from django.utils.translation import get_language
-
-    from tanjai.complaints.selectors import dashboard_figures
-    from tanjai.complaints.workflow import OPEN_STATES, State
 
     actor = actor_for(request.user)
     figures = dashboard_figures(actor=actor)

@@ -17,6 +17,7 @@ from tanjai.accounts.scope import Actor
 from tanjai.complaints.models import LOW_SATISFACTION, AttachmentKind, Complaint
 from tanjai.complaints.workflow import OPEN_STATES, ActionCode, State
 from tanjai.core.text import mask_personal_text, search_words
+from tanjai.organisation.models import Unit
 
 if TYPE_CHECKING:
     from tanjai.complaints.filters import ComplaintFilters
@@ -342,8 +343,6 @@ def related_complaints(*, actor: Actor, complaint: Complaint, limit: int = 50) -
 
 
 def units_in_scope(actor: Actor) -> QuerySet:
-    from tanjai.organisation.models import Unit
-
     units = Unit.objects.filter(active=True)
     if actor.scope_level == ScopeLevel.BRANCH:
         return units.filter(Q(branch_id=actor.branch_id))

@@ -19,17 +19,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tanjai.accounts.scope import actor_for
-from tanjai.accounts.services import personal_data_shown
+from tanjai.accounts.services import personal_data_access_log, personal_data_shown
 from tanjai.complaints.action_forms import (
     CHOICE_LABELS,
     action_data,
     actions_offered,
     error_items,
 )
-from tanjai.complaints.attachments import attachment_neutral_name, attachment_permitted
+from tanjai.complaints.attachments import (
+    attachment_add,
+    attachment_neutral_name,
+    attachment_permitted,
+    attachments_check,
+)
 from tanjai.complaints.errors import InvalidInput, WorkflowError
 from tanjai.complaints.models import AttachmentKind, Complaint
 from tanjai.complaints.selectors import (
+    complaint_get,
     complaint_page_get,
     identity_visible,
 )
@@ -40,6 +46,7 @@ from tanjai.complaints.services import (
     complaint_lookup,
 )
 from tanjai.complaints.workflow import ACTIONS, ActionCode
+from tanjai.notifications.customer import notice_resend, notice_told
 from tanjai.notifications.views import notices_context
 from tanjai.sla.services import sla_status
 
@@ -47,8 +54,6 @@ from tanjai.sla.services import sla_status
 @login_required
 def notice_resend_view(request: HttpRequest, tracking_no: str, pk: int) -> HttpResponse:
     """Send a failed notice to the customer again."""
-    from tanjai.complaints.selectors import complaint_get
-    from tanjai.notifications.customer import notice_resend
 
     if request.method != "POST":
         raise Http404
@@ -67,8 +72,6 @@ def notice_resend_view(request: HttpRequest, tracking_no: str, pk: int) -> HttpR
 def notice_told_view(request: HttpRequest, tracking_no: str, pk: int) -> HttpResponse:
     """The centre telephoned the customer with a notice's words (reached or not): logged as
     a contact through the workflow, and the task is done."""
-    from tanjai.complaints.selectors import complaint_get
-    from tanjai.notifications.customer import notice_told
 
     if request.method != "POST":
         raise Http404
@@ -196,25 +199,16 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
             else AttachmentKind.PHOTO_BEFORE
         )
         photos += [(p, after) for p in request.FILES.getlist("photos")]
-        if photos:
-            from tanjai.complaints.attachments import attachment_add
-
-            # The photos first: a file that is not a photo is refused before the fix is
-            # reported, so the technician can send both again together.
-            for photo, kind in photos:
-                attachment_add(
-                    actor=actor_for(request.user),
-                    tracking_no=complaint_lookup(tracking_no),
-                    upload=photo,
-                    kind=kind,
-                    now=timezone.now(),
-                )
+        # The photos go with the action, in its transaction: a file that is not a photo
+        # refuses the report before anything is written, so the technician sends both again
+        # together; a refused report keeps no photo.
         complaint_act(
             tracking_no=tracking_no,
             actor=actor_for(request.user),
             action=action,
             data=action_data(action, request.POST),
             expected_version=int(version) if version and version.isdigit() else None,
+            uploads=photos,
         )
     except WorkflowError as exc:
         if exc.status == 404:
@@ -225,7 +219,6 @@ def complaint_action(request: HttpRequest, tracking_no: str, action: str) -> Htt
 
 def _visible_or_404(request: HttpRequest, tracking_no: str) -> Complaint:
     """A complaint outside one's scope is not found, before anything else is said of it."""
-    from tanjai.complaints.selectors import complaint_get
 
     complaint = complaint_get(actor=actor_for(request.user), tracking_no=_number(tracking_no))
     if complaint is None:
@@ -256,12 +249,10 @@ def _after_post(
 @login_required
 def attachment_upload(request: HttpRequest, tracking_no: str) -> HttpResponse:
     """Add photos or documents to a complaint from its page."""
-    from tanjai.complaints.attachments import attachment_add, attachments_check
 
     if request.method != "POST":
         raise Http404
     complaint = _visible_or_404(request, tracking_no)
-    from tanjai.complaints.attachments import attachment_permitted
 
     if not attachment_permitted(actor=actor_for(request.user), complaint=complaint):
         raise PermissionDenied  # who asks, before what they sent
@@ -292,8 +283,6 @@ def attachment_upload(request: HttpRequest, tracking_no: str) -> HttpResponse:
 def attachment_file(request: HttpRequest, tracking_no: str, pk: int) -> FileResponse:
     """A complaint's file, to those who may see the complaint. Documents (letters, forms)
     carry personal data: only those who may see the customer open them, and it is logged."""
-    from tanjai.accounts.services import personal_data_access_log
-    from tanjai.complaints.selectors import complaint_get
 
     actor = actor_for(request.user)
     complaint = complaint_get(actor=actor, tracking_no=_number(tracking_no))

@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
 
 from tanjai.accounts.scope import Actor, actor_for
+from tanjai.accounts.services import token_user
 from tanjai.core.inputs import NUL_MESSAGE, nul_paths
 
 
@@ -32,7 +33,6 @@ def error_body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from tanjai.accounts.services import token_user
 
         user = token_user(raw=token)
         if user is not None:

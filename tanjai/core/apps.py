@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        # Imported here: the models and what connects to them load only once the apps do.
         from datetime import timedelta
 
         from tanjai.core.scheduler import job_register

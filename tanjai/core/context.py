@@ -6,15 +6,16 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from tanjai.accounts.roles import Role
+from tanjai.accounts.scope import actor_for
+from tanjai.complaints.workflow import REGISTER_ROLES
+from tanjai.reports.scope import REPORT_ROLES
+
 
 def staff_links(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from tanjai.accounts.roles import Role
-    from tanjai.accounts.scope import actor_for
-    from tanjai.complaints.workflow import REGISTER_ROLES
-    from tanjai.reports.scope import REPORT_ROLES
 
     actor = actor_for(user)  # cached on the user for the request
     return {

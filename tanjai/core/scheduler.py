@@ -17,6 +17,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
 from tanjai.core.models import PeriodicRun
+from tanjai.core.worker import DATABASE_ERRORS, DatabaseOutage
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,6 @@ def scheduler_run(
 ) -> None:
     """Tick until `stop` is set. A lost database (a restart, a cut connection) is waited out
     with backoff and said once when lost and once when back, not with a traceback a tick."""
-    from tanjai.core.worker import DATABASE_ERRORS, DatabaseOutage
 
     stop = stop or threading.Event()
     logger.info("scheduler started: %s", ", ".join(f"{j.name}/{j.interval}" for j in jobs()))

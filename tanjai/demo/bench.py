@@ -30,7 +30,7 @@ from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.filters import ComplaintFilters
 from tanjai.complaints.models import Complaint, Event
-from tanjai.complaints.selectors import complaint_list
+from tanjai.complaints.selectors import complaint_list, related_complaints
 from tanjai.complaints.workflow import OPEN_STATES
 from tanjai.organisation.models import Branch, Region
 from tanjai.sla.services import sla_watch
@@ -181,7 +181,6 @@ def run_bench(
         .first()
     )
     if pinned is not None:
-        from tanjai.complaints.selectors import related_complaints
 
         def related() -> list:
             return related_complaints(actor=call_centre, complaint=pinned)

@@ -6,6 +6,7 @@ class ImprovementConfig(AppConfig):
     label = "improvement"
 
     def ready(self) -> None:
+        # Imported here: the models and what connects to them load only once the apps do.
         from datetime import timedelta
 
         from tanjai.core.scheduler import job_register

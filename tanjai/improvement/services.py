@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor, actor_for
+from tanjai.complaints.attachments import attachments_check
 from tanjai.complaints.errors import Forbidden, InvalidInput, NotFound
-from tanjai.complaints.models import Complaint
+from tanjai.complaints.models import AttachmentKind, Complaint
 from tanjai.core.dates import format_date
 from tanjai.core.tracking import TrackingNumberError, tracking_normalise
 from tanjai.improvement.models import (
@@ -28,6 +29,7 @@ from tanjai.improvement.models import (
     OrgIssue,
 )
 from tanjai.improvement.selectors import actions_overdue
+from tanjai.notifications.services import notify_staff
 from tanjai.organisation.models import Unit
 from tanjai.reference.models import Subcategory
 
@@ -149,7 +151,6 @@ def action_create(
         due_date=due_date,
         created_by_id=user_id,
     )
-    from tanjai.notifications.services import notify_staff
 
     notify_staff(
         users=[owner_obj],
@@ -173,8 +174,6 @@ def action_update(
     now: datetime | None = None,
 ) -> ActionUpdate:
     """The owner (or ครส.) records progress; the action takes the status given."""
-    from tanjai.complaints.attachments import attachments_check
-    from tanjai.complaints.models import AttachmentKind
 
     if actor.user_id is None or not (actor.has_any(COMMITTEE) or actor.user_id == action.owner_id):
         raise Forbidden(_("Only the action's owner or ครส. records its progress."))
@@ -211,7 +210,6 @@ def action_update(
 
 def actions_overdue_remind(*, today: date | None = None) -> int:
     """Tell each owner of an overdue action, once a day, and ครส. who assigned it."""
-    from tanjai.notifications.services import notify_staff
 
     today = today or timezone.localdate()
     sent = 0

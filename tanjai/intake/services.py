@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,8 +13,10 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from tanjai.accounts.scope import Actor
+from tanjai.complaints.attachments import Upload, attachment_store
 from tanjai.complaints.errors import Conflict, Forbidden, InvalidInput
 from tanjai.complaints.models import Complaint
+from tanjai.complaints.selectors import complaint_visible
 from tanjai.complaints.services import complaint_register_event, pydantic_errors
 from tanjai.complaints.workflow import REGISTER_ROLES
 from tanjai.core.services import tracking_numbers_allocate
@@ -74,7 +77,6 @@ def _external_case(*, channel: Channel, ref: str, actor: Actor) -> Complaint | N
 
     Re-importing a case returns it; a case registered in someone else's scope is a
     conflict that names no one's complaint."""
-    from tanjai.complaints.selectors import complaint_visible
 
     existing = Complaint.objects.filter(channel=channel, external_ref=ref).first()
     if existing is None:
@@ -104,9 +106,17 @@ def _received_at_check(received_at: datetime, *, now: datetime) -> None:
 
 
 def complaint_register(
-    *, actor: Actor, data: dict[str, Any] | RegisterInput, intake_key: str = ""
+    *,
+    actor: Actor,
+    data: dict[str, Any] | RegisterInput,
+    intake_key: str = "",
+    uploads: Sequence[Upload] = (),
 ) -> tuple[Complaint, bool]:
     """Register a complaint; returns (complaint, created).
+
+    `uploads` (file, kind), checked by the caller, are stored with the new complaint in the
+    same transaction: a complaint is never kept without the files it came with, nor a file
+    without its complaint. A repeated registration stores none again.
 
     `intake_key` (an Idempotency-Key, a provider's message id) makes a redelivered request
     return the complaint it created the first time instead of a second one.
@@ -177,6 +187,10 @@ def complaint_register(
                 actor=actor,
                 data={"channel": inp.channel, "category": inp.category, "branch": branch.code},
             )
+            for upload, kind in uploads:
+                attachment_store(
+                    complaint=complaint, actor=actor, upload=upload, kind=kind, now=now
+                )
     except IntegrityError:
         # The same key or external case number was registered concurrently.
         if key and (existing := Complaint.objects.filter(intake_key=key).first()):

@@ -8,13 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tanjai.accounts.scope import Actor, actor_for
 from tanjai.accounts.services import personal_data_shown
 from tanjai.complaints.action_forms import error_items
-from tanjai.complaints.attachments import attachment_add, attachments_check, kind_for_upload
+from tanjai.complaints.attachments import attachments_check, kind_for_upload
 from tanjai.complaints.errors import InvalidInput, WorkflowError
 from tanjai.complaints.models import AttachmentKind
 from tanjai.complaints.workflow import REGISTER_ROLES
@@ -57,15 +56,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 data=form.register_data(),
                 # One submission, one complaint, whatever the double clicks.
                 intake_key=request.POST.get("submission", "")[:100],
+                uploads=uploads,
             )
-            for upload, kind in uploads:
-                attachment_add(
-                    actor=actor,
-                    tracking_no=complaint.tracking_no,
-                    upload=upload,
-                    kind=kind,
-                    now=timezone.now(),
-                )
         except WorkflowError as exc:
             error = exc
         else:

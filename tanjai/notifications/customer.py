@@ -21,8 +21,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tanjai.complaints.models import Complaint, Event
+from tanjai.complaints.services import complaint_act
 from tanjai.complaints.workflow import ActionCode
 from tanjai.core.dates import format_date
+from tanjai.notifications.defaults import DEFAULTS
 from tanjai.notifications.links import public_url
 from tanjai.notifications.links import survey_url as survey_link
 from tanjai.notifications.models import (
@@ -32,6 +34,7 @@ from tanjai.notifications.models import (
     NotificationStatus,
 )
 from tanjai.notifications.signals import notices_refused
+from tanjai.notifications.tasks import notification_deliver
 from tanjai.notifications.transports import sms_backend
 
 if TYPE_CHECKING:
@@ -147,8 +150,6 @@ def customer_notify(*, complaint: Complaint, event: Event) -> Notification | Non
         return None
     subject, body = notice_render(template.subject, template.body, notice_context(complaint, event))
     if not body:  # an edited template that does not work: the built-in words
-        from tanjai.notifications.defaults import DEFAULTS
-
         words = {e: (s, b) for e, s, b in DEFAULTS}[notice]
         subject, body = notice_render(*words, notice_context(complaint, event))
     status, told_by = NotificationStatus.PENDING, None
@@ -178,7 +179,6 @@ def customer_notify(*, complaint: Complaint, event: Event) -> Notification | Non
 
 
 def _enqueue(pk: int) -> None:
-    from tanjai.notifications.tasks import notification_deliver
 
     notification_deliver.enqueue(pk)
 
@@ -205,7 +205,6 @@ def notice_told(
     a contact with the customer, logged through the workflow's one door (contact_log, which
     checks the actor's right and the complaint's state); the task is then done. None if it
     was no longer a task (another officer did it meanwhile)."""
-    from tanjai.complaints.services import complaint_act
 
     with transaction.atomic():
         notice = (

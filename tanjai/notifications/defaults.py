@@ -34,6 +34,7 @@ DEFAULTS = [
 
 def notice_templates_seed(model: Any = None) -> None:
     if model is None:
+        # The current model, unless a migration passes its own (historical) one.
         from tanjai.notifications.models import NoticeTemplate as model
     for event, subject, body in DEFAULTS:
         model.objects.get_or_create(

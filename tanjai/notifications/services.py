@@ -11,19 +11,22 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from tanjai.accounts.models import ScopeLevel
 from tanjai.accounts.roles import Role
+from tanjai.accounts.scope import Scope
 from tanjai.complaints.models import Complaint, Event
 from tanjai.core.text import mask_personal_text
+from tanjai.dispatch.models import WorkOrder
+from tanjai.notifications.customer import customer_notify
 from tanjai.notifications.models import Notification, NotificationStatus
+from tanjai.notifications.tasks import notification_deliver
+from tanjai.sla.escalation import LEVEL_NAMES, OVERDUE_AGAIN
 
 
 def _staff(*, roles: Iterable[str], branch_id: int | None = None, region_id: int | None = None):
     """Staff with one of the roles whose own place (their profile's branch and region) lies
     in the branch, or in the region; of a region, only its own officers, who hold the whole
     region, not the staff of its branches."""
-    from tanjai.accounts.models import ScopeLevel
-    from tanjai.accounts.scope import Scope
-
     User = get_user_model()
     qs = User.objects.filter(is_active=True, groups__name__in=list(roles))
     if branch_id is not None:
@@ -98,7 +101,6 @@ def notify_staff(
 
 
 def _enqueue(ids: list[int]) -> None:
-    from tanjai.notifications.tasks import notification_deliver
 
     for pk in ids:
         notification_deliver.enqueue(pk)
@@ -109,13 +111,10 @@ def event_notify(*, complaint: Complaint, event: Event) -> None:
     forwarded complaint and of a reported fix. Notices leave the system (e-mail), so they
     carry the description with phone and house numbers masked, and no address. The
     customer hears of registration, the plan, the fix and the closing (customer.py)."""
-    from tanjai.notifications.customer import customer_notify
 
     customer_notify(complaint=complaint, event=event)
     subject = f"[{complaint.tracking_no}] "
     if event.action in {"dispatch", "reject_fix", "reopen"} and event.data.get("work_order"):
-        from tanjai.dispatch.models import WorkOrder
-
         order = WorkOrder.objects.get(pk=event.data["work_order"])
         notify_users(
             users=order.assignees.all(),
@@ -150,7 +149,6 @@ def escalation_notify(
     """Due soon and breached: the branch manager. Overdue by a whole target again: the region.
 
     `recipients` caches who they are across one watcher pass."""
-    from tanjai.sla.escalation import LEVEL_NAMES, OVERDUE_AGAIN
 
     recipients = {} if recipients is None else recipients
     if level >= OVERDUE_AGAIN:

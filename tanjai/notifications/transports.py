@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.mail import send_mail
 
-from tanjai.notifications.models import Notification
+from tanjai.notifications.models import LocalSms, Notification
 
 
 class TransportError(Exception):
@@ -48,7 +48,6 @@ class LocalSmsTransport(Transport):
     """Keeps the SMS in the local outbox (LocalSms) as delivered; nothing leaves the machine."""
 
     def send(self, notification: Notification) -> None:
-        from tanjai.notifications.models import LocalSms
 
         # One row per notice (its unique key): a second delivery stores nothing more.
         LocalSms.objects.get_or_create(

@@ -23,6 +23,7 @@ from tanjai.notifications.customer import customer_channel
 from tanjai.notifications.models import LocalSms
 from tanjai.notifications.selectors import TELEPHONE_ROLES, customer_notices, telephone_tasks
 from tanjai.notifications.transports import sms_backend
+from tanjai.portal.survey import SURVEY_VALID_FOR, survey_qr_svg, survey_url
 
 
 def notices_context(
@@ -33,8 +34,6 @@ def notices_context(
     or print while a closed complaint has no score."""
     survey = None
     if complaint.status == State.CLOSED and complaint.satisfaction is None and handles_customer:
-        from tanjai.portal.survey import survey_url
-
         survey = {"url": survey_url(complaint)}  # a fresh link, valid 30 days from now
         if actor.user_id is not None:  # a link that answers for the customer: who saw it
             personal_data_access_log(
@@ -80,7 +79,6 @@ def telephone_tasks_page(request: HttpRequest) -> HttpResponse:
 def survey_card(request: HttpRequest, tracking_no: str) -> HttpResponse:
     """A printable card (A6 or A4) with the survey's QR code and the tracking number, for a
     customer at the counter; only for the centre of the complaint, closed and not yet scored."""
-    from tanjai.portal.survey import SURVEY_VALID_FOR, survey_qr_svg, survey_url
 
     actor = actor_for(request.user)
     try:

@@ -18,10 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
-from tanjai.complaints.models import Complaint
+from tanjai.complaints.attachments import attachment_add, attachments_check
+from tanjai.complaints.errors import InvalidInput
+from tanjai.complaints.models import AttachmentKind, Complaint
 from tanjai.complaints.workflow import ActionCode
+from tanjai.core.dates import format_date
 from tanjai.core.ratelimit import Limit, address_key, rate_exceeded, rate_hit
-from tanjai.core.text import THAI_DIGITS
+from tanjai.core.text import THAI_DIGITS, mask_personal_text
+from tanjai.core.tracking import TrackingNumberError, tracking_normalise
+from tanjai.intake.inputs import phone_normalise
+from tanjai.intake.services import complaint_register
+from tanjai.portal.models import TrackingCode
 
 # The portal registers complaints as a channel officer of the whole organisation would.
 PORTAL_ACTOR = Actor(
@@ -49,7 +56,6 @@ class Refused(Exception):
 
 
 def _phone_or_empty(value: str) -> str:
-    from tanjai.intake.inputs import phone_normalise
 
     try:
         return phone_normalise(value) if value else ""
@@ -88,10 +94,6 @@ def portal_submit(
 ) -> Receipt:
     """Register a complaint from the portal. Raises Refused when over a rate limit, and the
     intake's InvalidInput when the complaint or a photo is not valid (nothing stored)."""
-    from tanjai.complaints.attachments import attachment_add, attachments_check
-    from tanjai.complaints.errors import InvalidInput
-    from tanjai.complaints.models import AttachmentKind
-    from tanjai.intake.services import complaint_register
 
     key = f"portal:{submission}"
     existing = Complaint.objects.filter(intake_key=f"{PORTAL_ACTOR.username}:{key}").first()
@@ -119,8 +121,6 @@ def portal_submit(
         )
         code = ""
         if not complaint.customer_phone:
-            from tanjai.portal.models import TrackingCode
-
             # Derived from the submission: the same form sent twice shows the same code.
             code = _code_for(submission)
             if created:
@@ -144,7 +144,6 @@ def portal_submit(
 def public_lookup(*, number: str, secret: str, address: str) -> Complaint | None:
     """The complaint whose maker this is: the tracking number and the last 4 digits of the
     phone given (or the receipt's code). A wrong number and a wrong secret look the same."""
-    from tanjai.core.tracking import TrackingNumberError, tracking_normalise
 
     if not rate_hit(TRACK_PER_ADDRESS, address_key(address)):
         raise Refused(_("Too many tries. Please wait 15 minutes and try again."))
@@ -179,8 +178,6 @@ class PublicStep:
 
 
 def public_timeline(complaint: Complaint) -> list[PublicStep]:
-    from tanjai.core.dates import format_date
-    from tanjai.core.text import mask_personal_text
 
     steps = []
     for event in complaint.events.all():

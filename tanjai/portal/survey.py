@@ -17,6 +17,7 @@ from tanjai.notifications.links import (  # the signed link, as the closing noti
     survey_token,
     survey_url,
 )
+from tanjai.portal.models import SurveyAnswer
 
 __all__ = [
     "LOW_SCORE",
@@ -36,7 +37,6 @@ def survey_answer(*, complaint: Complaint, score: int, comment: str, channel: st
     """Record the answer; False if the complaint was answered before (nothing changes).
     The score reaches the complaint through the workflow's door, which tells the listeners
     (a low score alerts the branch: notifications)."""
-    from tanjai.portal.models import SurveyAnswer
 
     if not 1 <= score <= 5:
         raise ValueError("a score is 1 to 5")

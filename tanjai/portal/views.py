@@ -22,6 +22,7 @@ from tanjai.portal.services import (
     public_state,
     public_timeline,
 )
+from tanjai.portal.survey import SurveyClosed, survey_answer, survey_complaint
 
 _RECEIPTS = "portal_receipts"
 
@@ -156,7 +157,6 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @never_cache
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """The one-page satisfaction survey of the closing notice's link."""
-    from tanjai.portal.survey import SurveyClosed, survey_answer, survey_complaint
 
     try:
         complaint = survey_complaint(token)

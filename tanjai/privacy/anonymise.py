@@ -43,6 +43,7 @@ from tanjai.notifications.models import LocalSms, Notification
 from tanjai.portal.models import SurveyAnswer
 from tanjai.privacy.models import AnonymisedComplaint, DataSubjectRequest, EventRedaction
 from tanjai.privacy.person import ERASED, PersonKeys, Scrubber
+from tanjai.reports.models import GRID
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,6 @@ def _event_redact(
 
 
 def _grid_centre(value: float | None) -> float | None:
-    from tanjai.reports.models import GRID
 
     if value is None:
         return None

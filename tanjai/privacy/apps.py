@@ -8,6 +8,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data (PDPA)")
 
     def ready(self) -> None:
+        # Imported here: the models and what connects to them load only once the apps do.
         from datetime import timedelta
 
         from tanjai.core.scheduler import job_register

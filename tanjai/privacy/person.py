@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tanjai.core.text import THAI_DIGITS, mask_personal_text
+from tanjai.intake.inputs import phone_normalise as intake_phone
 
 # What an erased value leaves behind: the same words mask_personal_text uses, so that a
 # reader sees one vocabulary for "something personal was here".
@@ -50,7 +51,6 @@ def name_normalise(name: str) -> str:
 
 def phone_normalise(value: str) -> str:
     """A phone as intake stores it (0XXXXXXXX[X]); "" if it is not a Thai number."""
-    from tanjai.intake.inputs import phone_normalise as intake_phone
 
     try:
         return intake_phone(value) if value.strip() else ""

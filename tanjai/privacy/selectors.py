@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tanjai.channels.models import Conversation, ImportRow, RowOutcome
 from tanjai.complaints.models import Complaint
+from tanjai.privacy.defaults import DEADLINE_DAYS
 from tanjai.privacy.models import (
     OPEN_REQUEST_STATES,
     AnonymisedComplaint,
@@ -168,7 +169,6 @@ def person_matches(*, keys: PersonKeys) -> PersonMatches:
 
 
 def deadline_days(kind: str) -> int:
-    from tanjai.privacy.defaults import DEADLINE_DAYS
 
     rule = RequestDeadline.objects.filter(kind=kind).first()
     return rule.days if rule else DEADLINE_DAYS[kind]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
+from tanjai.accounts.services import personal_data_access_log
 from tanjai.complaints.errors import Conflict, Forbidden, InvalidInput
 from tanjai.complaints.models import Complaint
 from tanjai.notifications.models import Notification, NotificationStatus
@@ -26,6 +27,7 @@ from tanjai.privacy.anonymise import (
     conversation_forget,
     import_row_anonymise,
 )
+from tanjai.privacy.export import copy_build
 from tanjai.privacy.models import (
     DataSubjectRequest,
     NoticeObjection,
@@ -38,6 +40,7 @@ from tanjai.privacy.models import (
 from tanjai.privacy.person import PersonKeys, phone_normalise
 from tanjai.privacy.selectors import (
     PersonMatches,
+    anonymised_ids,
     deadline_days,
     identifiers_masked,
     objection_values,
@@ -154,7 +157,6 @@ def request_preview(
 ) -> PersonMatches:
     """What is held about the person: shown to the officer, so logged (the request's log,
     and the personal-data access log of each complaint)."""
-    from tanjai.accounts.services import personal_data_access_log
 
     user_id = dpo_required(actor)
     now = now or timezone.now()
@@ -242,8 +244,6 @@ def request_copy(
     the file's SHA-256, so what was handed over can be recognised later."""
     import hashlib
 
-    from tanjai.privacy.export import copy_build
-
     dpo_required(actor)
     now = now or timezone.now()
     request = DataSubjectRequest.objects.get(pk=request.pk)  # as it is now
@@ -269,7 +269,6 @@ def request_copy(
 
 
 def _rectify(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
-    from tanjai.privacy.selectors import anonymised_ids
 
     ids = list(request.complaints.values_list("pk", flat=True))
     skipped = anonymised_ids(ids)

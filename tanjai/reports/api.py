@@ -24,6 +24,7 @@ from tanjai.reports.exports import (
 )
 from tanjai.reports.files import report_response
 from tanjai.reports.scope import REPORT_ROLES, ScopeError, report_allowed, scope_of, scope_parse
+from tanjai.reports.submissions import datacenter_month
 
 router = Router(tags=["reports"])
 
@@ -83,7 +84,6 @@ def report_get(
     summary="A month as the regions submitted it, in the Data Center's format (tanjai-monthly/1)",
 )
 def datacenter_get(request: HttpRequest, month: str) -> HttpResponse:
-    from tanjai.reports.submissions import datacenter_month
 
     actor = actor_for(request.user)
     if not report_allowed(actor, scope_parse("org")):

@@ -22,8 +22,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from tanjai.complaints.models import Complaint
-from tanjai.core.periods import fiscal_year, month_period, year_period
-from tanjai.reports.exports import report_build
+from tanjai.core.periods import fiscal_year, month_period, quarter_period, year_period
+from tanjai.reports.exports import XLSX_ROWS, report_build
+from tanjai.reports.files import report_file
 from tanjai.reports.models import ReportCell
 from tanjai.reports.scope import scope_parse
 from tanjai.reports.services import branch_month_refresh
@@ -142,9 +143,7 @@ def files_bench(*, repeat: int = 3, out: Callable[[str], None] = print) -> list[
     branch's month, tens of thousands for the organisation's)."""
     from django.utils import translation
 
-    from tanjai.core.periods import quarter_period
-    from tanjai.reports.exports import XLSX_ROWS, report_build
-    from tanjai.reports.files import report_file
+    # loaded when needed: HarfBuzz and the Thai dictionary take a moment to load
     from tanjai.reports.pdf import PDF_ROWS
 
     today = timezone.localdate()

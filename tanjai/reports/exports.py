@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from tanjai.core.dates import BANGKOK
 from tanjai.core.periods import Period
+from tanjai.core.text import csv_safe
 from tanjai.improvement.services import READERS
 from tanjai.reports import oversight, selectors
 from tanjai.reports.scope import Scope, ScopeError
@@ -355,7 +356,6 @@ def to_json(report: dict[str, Any]) -> str:
 def to_csv(report: dict[str, Any]) -> str:
     """The report's tables one after another, each under its own heading line; the column
     names are the JSON keys."""
-    from tanjai.core.text import csv_safe
 
     out = io.StringIO()
     writer = csv.writer(out)

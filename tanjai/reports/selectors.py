@@ -20,8 +20,9 @@ from django.db.models.functions import Floor
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tanjai.complaints.models import Complaint
+from tanjai.complaints.models import Complaint, Event
 from tanjai.core.periods import Period, month_period
+from tanjai.core.text import mask_personal_text
 from tanjai.organisation.models import Branch
 from tanjai.organisation.selectors import branch_order
 from tanjai.reference.models import Category, Channel, Subcategory
@@ -40,6 +41,7 @@ from tanjai.reports.services import (
     INFORM_DONE,
     MEASURES,
     OPEN,
+    _step_rows,
     measure_aggregates,
     reports_pending,
     with_inform_done,
@@ -100,8 +102,6 @@ def _summed(
 def _direct(model: Any, qs: QuerySet[Complaint], keys: list[str], fields: list[str]) -> Any:
     """What the summary `model` would hold for `qs`, computed from the complaints."""
     if model is ReportStepCell:
-        from tanjai.reports.services import _step_rows
-
         grouped: dict[tuple, dict[str, int]] = defaultdict(lambda: {"n": 0, "seconds": 0})
         for row in _step_rows(qs, [k for k in keys if k not in ("step", "bucket")]):
             target = grouped[tuple(row[k] for k in keys)]
@@ -238,8 +238,6 @@ def satisfaction(
 ) -> dict[str, Any]:
     """Output 2: answers and response rate, the 1-5 distribution and the mean, by category
     and by branch, and the comments (phone and house numbers masked)."""
-    from tanjai.complaints.models import Event
-    from tanjai.core.text import mask_personal_text
 
     pending = _pending(scope)
     fields = ["resolve_met", "resolve_breached", "satisfaction_n", "satisfaction_sum", *SCORES]

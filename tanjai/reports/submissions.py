@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tanjai.accounts.models import StaffProfile
 from tanjai.accounts.roles import Role
 from tanjai.accounts.scope import Actor
 from tanjai.complaints.errors import Conflict, Forbidden, InvalidInput
 from tanjai.core.dates import format_date
 from tanjai.core.periods import Period, month_period
+from tanjai.notifications.services import notify_staff
 from tanjai.organisation.models import Branch, Region
 from tanjai.organisation.selectors import branches_in_thai_order
 from tanjai.reports.models import (
@@ -495,8 +497,6 @@ def head_office_month(month: date) -> list[dict[str, Any]]:
 def submission_reminders(*, today: date | None = None) -> int:
     """Remind those who have not submitted last month, from a few days before the deadline
     (once a day): branch managers and centres, then region officers."""
-    from tanjai.accounts.models import StaffProfile
-    from tanjai.notifications.services import notify_staff
 
     today = today or timezone.localdate()
     month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)

@@ -1,5 +1,6 @@
 from tanjai.core.tasks_compat import task
 from tanjai.reports.services import reports_refresh
+from tanjai.reports.submissions import submission_reminders
 
 
 @task(queue_name="default")
@@ -11,6 +12,5 @@ def reports_refresh_task() -> int:
 @task(queue_name="default")
 def submission_reminders_task() -> int:
     """Remind those who have not submitted last month (enqueued daily)."""
-    from tanjai.reports.submissions import submission_reminders
 
     return submission_reminders()

@@ -6,6 +6,7 @@ class SlaConfig(AppConfig):
     label = "sla"
 
     def ready(self) -> None:
+        # Imported here: the models and what connects to them load only once the apps do.
         from datetime import timedelta
 
         from django.conf import settings

@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from tanjai.complaints.workflow import ActionCode
+from tanjai.complaints.eventlog import event_append
+from tanjai.complaints.models import Complaint, Event
+from tanjai.complaints.workflow import ActionCode, State
+from tanjai.notifications.services import escalation_notify
+from tanjai.reference.models import Category, Subcategory
+from tanjai.reference.services import reference_data
 from tanjai.sla import clock
 from tanjai.sla.escalation import (
     Targets,
@@ -173,7 +178,6 @@ def sla_status(complaint: Complaint, *, now: datetime | None = None) -> dict[str
     """For each target: its due time and met / breached / open_on_time / open_overdue
     (or not_applicable for a complaint that ended as a duplicate, irrelevant or transferred)."""
     now = now or timezone.now()
-    from tanjai.complaints.workflow import State
 
     # Closing with the customer tells them the result, which also meets the inform target.
     informed = complaint.informed_at or (
@@ -198,7 +202,6 @@ def sla_status(complaint: Complaint, *, now: datetime | None = None) -> dict[str
 
 
 def _announced(complaint_id: int, data: dict) -> bool:
-    from tanjai.complaints.models import Event
 
     return Event.objects.filter(
         complaint_id=complaint_id,
@@ -216,9 +219,6 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
     recorded with a compare-and-set on the escalation levels, so running the watcher
     twice, or on two workers at once, records and notifies each escalation once.
     """
-    from tanjai.complaints.eventlog import event_append
-    from tanjai.complaints.models import Complaint
-    from tanjai.notifications.services import escalation_notify
 
     now = now or timezone.now()
     cal = calendar_current()
@@ -281,8 +281,6 @@ def sla_watch(*, now: datetime | None = None, batch: int = 500) -> int:
 def sla_seed() -> None:
     """The SLA of each category (and of the subcategories with their own resolve time) and
     PWA's days off, from the reference data; only what is missing is added."""
-    from tanjai.reference.models import Category, Subcategory
-    from tanjai.reference.services import reference_data
 
     data = reference_data()
     for cat in data["categories"]:

@@ -156,8 +156,7 @@ def test_on_a_phone_with_an_english_browser_the_jobs_come_first(
         assert "พ.ศ." in (page.get_attribute("#id_received_from", "placeholder") or "")
         # The filters go by POST (a phone number typed in the search stays out of URLs).
         with page.expect_response(
-            lambda r: r.request.method == "POST"
-            and "received_from=" in (r.request.post_data or "")
+            lambda r: r.request.method == "POST" and "received_from=" in (r.request.post_data or "")
         ):
             page.fill("#id_received_from", typed)
             page.press("#id_received_from", "Tab")

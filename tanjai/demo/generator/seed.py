@@ -40,6 +40,7 @@ from tanjai.demo.generator.constants import (
 )
 from tanjai.demo.generator.world import World
 from tanjai.demo.generator.writers import Batch, _analyze, _Writer
+from tanjai.seed import all_seed
 from tanjai.sla import clock
 from tanjai.sla.services import calendar_cache_clear
 
@@ -83,7 +84,6 @@ class Generator:
         days: int = 730,
         branches: Sequence[str] | None = None,
     ) -> None:
-        from tanjai.seed import all_seed
 
         all_seed()
         calendar_cache_clear()

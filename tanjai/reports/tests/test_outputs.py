@@ -125,7 +125,9 @@ def test_free_text_in_reports_is_masked(seeded):
     from tanjai.complaints.models import Complaint
     from tanjai.portal.survey import survey_answer
 
-    c = Complaint.objects.filter(status="closed", branch__code="chonburi", satisfaction=None).first()
+    c = Complaint.objects.filter(
+        status="closed", branch__code="chonburi", satisfaction=None
+    ).first()
     survey_answer(
         complaint=c,
         score=2,

@@ -15,14 +15,14 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import InterfaceError, OperationalError, connections
 
+from tanjai.channels.email import EmailRefused, email_receive
+
 logger = logging.getLogger(__name__)
 
 
 class Handler:
     async def handle_DATA(self, server, session, envelope) -> str:
         from asgiref.sync import sync_to_async
-
-        from tanjai.channels.email import EmailRefused
 
         try:
             await sync_to_async(_receive, thread_sensitive=False)(envelope.original_content)
@@ -39,7 +39,6 @@ class Handler:
 
 
 def _receive(raw: bytes) -> None:
-    from tanjai.channels.email import email_receive
 
     # A connection per message, closed after it: the listener's threads hold none between
     # messages, so a database restart leaves no broken connection behind.

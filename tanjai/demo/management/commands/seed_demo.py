@@ -7,6 +7,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from tanjai.demo.generator import seed_demo
+
 
 class Command(BaseCommand):
     help = (
@@ -41,7 +43,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from tanjai.demo.generator import seed_demo
 
         verbosity = options["verbosity"]
         if options["complaints"] < 0:

@@ -8,6 +8,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from tanjai.demo.bench import run_bench
+
 
 def _redacted_database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
@@ -37,7 +39,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-explain", action="store_true", help="skip the EXPLAIN plans")
 
     def handle(self, *args, **options):
-        from tanjai.demo.bench import run_bench
 
         url = _redacted_database_url()
         command = shlex.join([os.path.basename(sys.argv[0]), *sys.argv[1:]])

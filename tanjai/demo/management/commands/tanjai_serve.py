@@ -8,11 +8,17 @@ import threading
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from tanjai.complaints.models import Complaint
+from tanjai.core.scheduler import scheduler_run
+from tanjai.core.worker import inprocess_worker
+from tanjai.demo.accounts import DEMO_PASSWORD, demo_accounts_create
+from tanjai.demo.submissions import demo_submissions_create
+from tanjai.seed import all_seed
+
 logger = logging.getLogger(__name__)
 
 
 def _worker_thread(stop: threading.Event) -> None:
-    from tanjai.core.worker import inprocess_worker
 
     # Signals belong to the main thread (the web server); the worker stops with the process.
     inprocess_worker(worker_id="serve-inprocess").run()
@@ -30,10 +36,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from tanjai.complaints.models import Complaint
-        from tanjai.core.scheduler import scheduler_run
-        from tanjai.demo.accounts import DEMO_PASSWORD, demo_accounts_create
-        from tanjai.seed import all_seed
 
         call_command("migrate", interactive=False, verbosity=0)
         all_seed()
@@ -52,7 +54,6 @@ class Command(BaseCommand):
                     seed=2,
                     verbosity=0,
                 )
-                from tanjai.demo.submissions import demo_submissions_create
 
                 demo_submissions_create()
         call_command("collectstatic", interactive=False, verbosity=0)
