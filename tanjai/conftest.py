@@ -86,11 +86,13 @@ def module_transaction(django_db_setup, django_db_blocker):
     Not for transactional tests, which commit and flush."""
     from django.test import TestCase
 
+    # The class-level transaction of Django's TestCase (setUpTestData), so that the code
+    # under test meets the same nesting as in Django's own test cases.
     with django_db_blocker.unblock():
-        atomics = TestCase._enter_atomics()
+        atomics = TestCase._enter_atomics()  # type: ignore[attr-defined]
     yield
     with django_db_blocker.unblock():
-        TestCase._rollback_atomics(atomics)
+        TestCase._rollback_atomics(atomics)  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(trylast=True)

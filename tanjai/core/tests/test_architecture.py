@@ -279,14 +279,14 @@ def door_writes(source: str) -> Iterator[tuple[int, str]]:
                     if not OTHER_OWNERS.search(owner):
                         yield node.lineno, f"{owner}.{target.attr} ="
         elif isinstance(node, ast.Call):
-            segment = ast.get_source_segment(source, node) or ""
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             chain = _chain(func)
-            keywords = {k.arg for k in node.keywords}
-            fields = keywords & FIELDS or any(f'"{f}"' in segment for f in FIELDS)
-            if name in {"update", "bulk_update"} and chain[:1] == ["Complaint"] and fields:
-                yield node.lineno, "Complaint update"
+            if name in {"update", "bulk_update"} and chain[:1] == ["Complaint"]:
+                keywords = {k.arg for k in node.keywords}
+                named = [a.value for a in ast.walk(node) if isinstance(a, ast.Constant)]
+                if keywords & FIELDS or FIELDS & set(named):
+                    yield node.lineno, "Complaint update"
             if name == "Attachment":
                 yield node.lineno, "Attachment(...)"
             writes = {"create", "bulk_create", "get_or_create", "update", "delete"}
