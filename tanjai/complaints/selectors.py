@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -19,8 +19,15 @@ from tanjai.complaints.workflow import OPEN_STATES, ActionCode, State
 from tanjai.core.text import mask_personal_text, search_words
 from tanjai.organisation.models import Unit
 
-if TYPE_CHECKING:
-    from tanjai.complaints.filters import ComplaintFilters
+
+class AppliedFilters(Protocol):
+    """What complaint_list asks of the filters chosen (complaints/filters.ComplaintFilters,
+    which builds on this module's selectors: named here by its shape, not imported)."""
+
+    def apply(
+        self, qs: QuerySet[Complaint], *, actor: Actor, now: datetime
+    ) -> QuerySet[Complaint]: ...
+
 
 # Roles that see complaints across their whole scope; a technician sees only their work.
 _SCOPE_READERS = frozenset(Role) - {Role.TECHNICIAN}
@@ -180,7 +187,7 @@ def _is_postgres() -> bool:
 
 
 def complaint_list(
-    *, actor: Actor, filters: ComplaintFilters, now: datetime | None = None
+    *, actor: Actor, filters: AppliedFilters, now: datetime | None = None
 ) -> QuerySet[Complaint]:
     """The complaints of the actor's scope that the filters chosen let through (their
     definitions: complaints/filters.py)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tanjai.complaints.models import LOW_SATISFACTION, Complaint
+from tanjai.complaints.models import Complaint
 from tanjai.complaints.services import satisfaction_record
 from tanjai.notifications.links import (  # the signed link, as the closing notice sends it
     SURVEY_VALID_FOR,
@@ -20,7 +20,6 @@ from tanjai.notifications.links import (  # the signed link, as the closing noti
 from tanjai.portal.models import SurveyAnswer
 
 __all__ = [
-    "LOW_SCORE",
     "SURVEY_VALID_FOR",
     "SurveyClosed",
     "survey_answer",
@@ -30,17 +29,13 @@ __all__ = [
     "survey_url",
 ]
 
-LOW_SCORE = LOW_SATISFACTION
-
 
 def survey_answer(*, complaint: Complaint, score: int, comment: str, channel: str) -> bool:
     """Record the answer; False if the complaint was answered before (nothing changes).
     The score reaches the complaint through the workflow's door, which tells the listeners
     (a low score alerts the branch: notifications)."""
 
-    if not 1 <= score <= 5:
-        raise ValueError("a score is 1 to 5")
-    now = timezone.now()
+    now = timezone.now()  # the door refuses a score outside 1 to 5, undoing the answer
     try:
         with transaction.atomic():
             SurveyAnswer.objects.create(

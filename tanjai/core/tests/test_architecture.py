@@ -103,8 +103,7 @@ def imports(known: dict[str, Path]) -> Iterator[Import]:
 def _visit(node, module, package, known, lines, *, inside) -> Iterator[Import]:
     covered = False  # a comment heads this run of imports
     for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.If) and _is_type_checking(child.test):
-            continue  # for the type checker only; never run
+        # Imports for the type checker only count too: they tie the files as much.
         if isinstance(child, ast.Import | ast.ImportFrom):
             covered = covered or _commented(lines, child)
             for target in _targets(child, package, known):
@@ -114,12 +113,6 @@ def _visit(node, module, package, known, lines, *, inside) -> Iterator[Import]:
         covered = False
         function = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
         yield from _visit(child, module, package, known, lines, inside=inside or function)
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
 
 
 def _targets(node: ast.Import | ast.ImportFrom, package: str, known) -> Iterator[str]:
